@@ -1,0 +1,1 @@
+"""rolebot: runs a team's rotating roles."""

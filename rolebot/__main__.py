@@ -1,0 +1,3 @@
+from rolebot.cli import main
+
+main()

@@ -1,0 +1,175 @@
+"""`rolebot calendar next|bulk|delete ROLE`: keep the role's calendar series by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rolebot.output import app_context, handle_errors
+
+if TYPE_CHECKING:
+    from rolebot.context import AppContext
+    from rolebot.models import CalendarEvent, NewEvent, WriteReport
+
+calendar_app = typer.Typer(
+    help="Keep a role's calendar series: add the next event, add many, or delete a range.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+RoleArg = Annotated[str, typer.Argument(help="Role, e.g. support-triager.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+def create_events(app: AppContext, events: Sequence[NewEvent], *, bar: bool = True) -> WriteReport:
+    from rolebot.output import progress
+
+    store = app.services.calendar()
+    if not bar or len(events) <= 1:
+        return store.create_events(events, lambda n: None)
+    with progress(app, "creating events", len(events)) as advance:
+        return store.create_events(events, advance)
+
+
+def delete_events(app: AppContext, events: Sequence[CalendarEvent]) -> WriteReport:
+    from rolebot.output import progress
+
+    with progress(app, "deleting events", len(events)) as advance:
+        return app.services.calendar().delete_events(events, advance)
+
+
+def summarise_writes(report: WriteReport, verb: str, labels: dict[str, str]) -> str:
+    """'3 created, 1 already there'; raises with every failed item named if any failed."""
+    from rolebot.errors import ServiceError
+
+    parts = [f"{len(report.done)} {verb}"]
+    if report.already:
+        parts.append(f"{len(report.already)} already {'there' if verb == 'created' else 'gone'}")
+    if report.failed:
+        failures = "; ".join(f"{labels.get(item, item)}: {reason}" for item, reason in report.failed)
+        raise ServiceError(
+            "calendar",
+            f"{len(report.failed)} event(s) not {verb} ({failures}); {', '.join(parts)}",
+            "re-run the same command: what exists is skipped, so it finishes the job",
+        )
+    return ", ".join(parts)
+
+
+def event_labels(events: Sequence[NewEvent | CalendarEvent]) -> dict[str, str]:
+    return {e.id: f"{e.start} {e.summary}" for e in events}
+
+
+@calendar_app.command("next")
+@handle_errors
+def calendar_next(ctx: typer.Context, role: RoleArg, dry_run: DryRun = False) -> None:
+    """Add the next event after the last one, unless the series already reaches the horizon."""
+    from rolebot.commands.common import current_handoff, read_services, role_and_state
+    from rolebot.render import series_table
+    from rolebot.series import horizon_range, plan_next
+
+    app = app_context(ctx)
+    config_role, team = role_and_state(app, role, missing_ok=True)
+    handoff = current_handoff(app, config_role)
+    reads = read_services(app, config_role, members=True, events_from=horizon_range(config_role, handoff)[0])
+    order = reads.order()
+    plan = plan_next(config_role, team.role(config_role), order, reads.calendar(config_role, order), handoff)
+    app.out.print(series_table(plan))
+    if dry_run or not plan.to_create:
+        return
+    report = create_events(app, plan.to_create)
+    app.say(f"✓ calendar: {summarise_writes(report, 'created', event_labels(plan.to_create))}", style="green")
+
+
+@calendar_app.command("bulk")
+@handle_errors
+def calendar_bulk(
+    ctx: typer.Context,
+    role: RoleArg,
+    count: Annotated[
+        int | None,
+        typer.Option("-n", "--count", min=1, max=520, help="How many handoffs (default: the role's horizon)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First date, YYYY-MM-DD (moved forward to a handoff day).")
+    ] = None,
+    member: Annotated[
+        str | None, typer.Option("--member", help="Who serves first (display name, first name or Slack ID).")
+    ] = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
+) -> None:
+    """Preview, then create N consecutive events; existing ones are skipped, never duplicated."""
+    from rolebot.commands.common import current_handoff, find_member, read_services, role_and_state
+    from rolebot.dates import parse_date
+    from rolebot.output import confirm
+    from rolebot.render import series_table
+    from rolebot.series import horizon_range, plan_bulk
+
+    app = app_context(ctx)
+    config_role, team = role_and_state(app, role, missing_ok=True)
+    handoff = current_handoff(app, config_role)
+    first = parse_date(start, "--start") if start else None
+    window = min(d for d in (first, horizon_range(config_role, handoff)[0]) if d is not None)
+    reads = read_services(app, config_role, members=True, events_from=window)
+    order = reads.order()
+    chosen = find_member(order, member, config_role, "--member") if member else None
+    plan = plan_bulk(
+        config_role,
+        team.role(config_role),
+        order,
+        reads.calendar(config_role, order),
+        handoff,
+        count or config_role.horizon,
+        start=first,
+        member=chosen,
+    )
+    app.out.print(series_table(plan))
+    events = plan.to_create
+    if dry_run or not events:
+        if not events:
+            app.say("nothing to create: every date already has its event")
+        return
+    if not confirm(app, f"Create {len(events)} events?", yes):
+        app.say("nothing created")
+        raise typer.Exit(1)
+    report = create_events(app, events)
+    app.say(f"✓ calendar: {summarise_writes(report, 'created', event_labels(events))}", style="green")
+
+
+@calendar_app.command("delete")
+@handle_errors
+def calendar_delete(
+    ctx: typer.Context,
+    role: RoleArg,
+    from_: Annotated[str | None, typer.Option("--from", help="First start date, YYYY-MM-DD (default: today).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last start date, YYYY-MM-DD (default: no end).")] = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
+) -> None:
+    """Preview, then delete this role's events starting in a date range; nothing else is touched."""
+    from rolebot.dates import parse_date
+    from rolebot.events import CalendarView
+    from rolebot.output import confirm
+    from rolebot.render import delete_table
+    from rolebot.series import plan_delete
+
+    app = app_context(ctx)
+    config_role = app.config.role(role.strip())
+    first = parse_date(from_, "--from") if from_ else app.today()
+    last = parse_date(to, "--to") if to else None
+    store = app.services.calendar()
+    app.services.banner("calendar")
+    plan = plan_delete(config_role, CalendarView(config_role, store.list_events(first, None), ()), first, last)
+    app.out.print(delete_table(plan))
+    if dry_run or not plan.events:
+        if not plan.events:
+            app.say("nothing to delete")
+        return
+    if not confirm(app, f"Delete {len(plan.events)} events?", yes):
+        app.say("nothing deleted")
+        raise typer.Exit(1)
+    report = delete_events(app, plan.events)
+    app.say(f"✓ calendar: {summarise_writes(report, 'deleted', event_labels(plan.events))}", style="green")

@@ -1,0 +1,61 @@
+"""`rolebot init ROLE`: write who serves now, from display names resolved through the user group."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolebot.output import app_context, handle_errors
+
+
+@handle_errors
+def init_command(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(help="Role, e.g. support-triager.")],
+    current: Annotated[str, typer.Option("--current", help="Who serves now (display name, first name or Slack ID).")],
+    standup_manager: Annotated[
+        str, typer.Option("--standup-manager", help="Owner of the Geekbot API key; added to every standup.")
+    ],
+    incoming: Annotated[
+        str | None,
+        typer.Option("--incoming", help="Who joined most recently (two-person roles; default: after --current)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the new state; write nothing.")] = False,
+) -> None:
+    """Write the state for a role from display names, as of the latest handoff."""
+    from rolebot import dates
+    from rolebot.commands.common import find_member, role_and_state
+    from rolebot.errors import UsageError
+    from rolebot.models import Member
+    from rolebot.render import state_table
+    from rolebot.rotation import rotation_order, successor
+    from rolebot.state import Person, RoleState, save_state
+
+    app = app_context(ctx)
+    config_role, team = role_and_state(app, role, missing_ok=True)
+    if config_role.tenure == 1 and incoming is not None:
+        raise UsageError(f"--incoming: {config_role.title} has one person at a time", "give --current only")
+    source = app.services.members()
+    app.services.banner("members")
+    order = rotation_order(source.members(config_role.usergroup))
+    now = find_member(order, current, config_role, "--current")
+    manager = find_member(order, standup_manager, config_role, "--standup-manager")
+    serving: tuple[Member, ...] = (now,)
+    if config_role.tenure == 2:
+        newest = find_member(order, incoming, config_role, "--incoming") if incoming else successor(order, now)
+        serving = (newest, now)
+    since = dates.handoff_on_or_before(app.today(), config_role)
+    updated = RoleState(tuple(Person(name=m.name, id=m.id) for m in serving), since)
+    new_team = team.with_role(config_role, updated).with_manager(Person(name=manager.name, id=manager.id))
+
+    before = team.role(config_role).slots
+    rows = [(slot, before[i] if i < len(before) else None, serving[i]) for i, slot in enumerate(config_role.slots)]
+    rows.append(("standup manager", team.standup_manager, manager))
+    app.out.print(state_table(f"{config_role.title} as of the handoff on {dates.human(since)}", rows))
+    if dry_run:
+        app.say("dry run: nothing written")
+        return
+    written = save_state(app.settings.state_path, new_team, app.config, team)
+    path = app.settings.state_path
+    app.say(f"✓ state: {'written to ' + str(path) if written else 'already says this; unchanged'}", style="green")

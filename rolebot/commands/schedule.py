@@ -1,0 +1,48 @@
+"""`rolebot schedule ROLE`: a read-only preview of the next handoffs, before anyone swaps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolebot.output import app_context, handle_errors
+
+
+@handle_errors
+def schedule_command(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(help="Role, e.g. support-triager.")],
+    count: Annotated[int, typer.Option("-n", "--count", min=1, max=520, help="How many handoffs to show.")] = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Preview the next N handoffs: who comes in and who stays on, from calendar and rotation."""
+    import json
+
+    from rolebot import dates
+    from rolebot.commands.common import current_handoff, read_services, role_and_state
+    from rolebot.render import schedule_table
+    from rolebot.series import plan_schedule
+
+    app = app_context(ctx)
+    config_role, team = role_and_state(app, role)
+    handoff = current_handoff(app, config_role)
+    window = dates.shift(handoff, config_role, -config_role.tenure)
+    reads = read_services(app, config_role, members=True, events_from=window)
+    order = reads.order()
+    rows = plan_schedule(config_role, team.role(config_role), order, reads.calendar(config_role, order), handoff, count)
+    if as_json:
+        payload = [
+            {
+                "handoff": row.day.isoformat(),
+                "incoming": {"id": row.incoming.id, "name": row.incoming.name} if row.incoming else None,
+                "buddy": {"id": row.buddy.id, "name": row.buddy.name} if row.buddy else None,
+                "source": row.source,
+                "problem": row.problem,
+            }
+            for row in rows
+        ]
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    title = f"{config_role.title}: the next {len(rows)} handoffs"
+    app.out.print(schedule_table(title, rows, with_buddy=config_role.tenure == 2))

@@ -1,0 +1,213 @@
+"""The application context: settings, consoles and lazily built services.
+
+One `AppContext` lives in `ctx.obj` for every command. Nothing is built until a command
+asks for it, so `rolebot members` never touches Google and `--help` imports almost
+nothing. Tests may pass their own context (`runner.invoke(app, argv, obj=AppContext(...))`)
+to inject a recording `sleep` or declare a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from rolebot.settings import GlobalOptions, Settings, load_settings, shown
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from rolebot.config import Config
+    from rolebot.models import StandupSpec
+    from rolebot.services.base import CalendarStore, MembersSource, Notifier
+    from rolebot.services.secrets import Credential, Credentials
+
+ServiceKind = Literal["members", "calendar", "notifier"]
+
+
+@dataclass
+class AppContext:
+    options: GlobalOptions = field(default_factory=GlobalOptions)
+    environ: Mapping[str, str] | None = None
+    cwd: Path | None = None
+    sleep: Callable[[float], None] = time.sleep
+    interactive: bool | None = None
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.options, self.environ, self.cwd)
+
+    @cached_property
+    def config(self) -> Config:
+        from rolebot.config import load_config
+
+        return load_config(self.settings.config_path, self.settings.cwd)
+
+    def today(self) -> date:
+        from rolebot.dates import today_in
+
+        return self.settings.today or today_in(self.config.timezone)
+
+    @cached_property
+    def out(self) -> Console:
+        from rich.console import Console
+
+        return Console(highlight=False, soft_wrap=False)
+
+    @cached_property
+    def err(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False)
+
+    @property
+    def can_prompt(self) -> bool:
+        if self.interactive is not None:
+            return self.interactive
+        return sys.stdin.isatty() and sys.stderr.isatty()
+
+    def say(self, message: str, style: str | None = None) -> None:
+        """A message for people, on stderr."""
+        from rolebot.redaction import redact
+
+        self.err.print(redact(message), style=style, markup=False, soft_wrap=True)
+
+    def log(self, line: str) -> None:
+        """One line per API call, with --verbose only."""
+        if self.settings.verbose:
+            self.say(line, style="dim")
+
+    @cached_property
+    def services(self) -> Services:
+        return Services(self)
+
+
+class Services:
+    """Builds each service once, live or local as the backend setting and credentials say."""
+
+    REQUIRED: ClassVar[dict[ServiceKind, tuple[str, ...]]] = {
+        "members": ("SLACK_TOKEN",),
+        "calendar": ("CALENDAR_ID", "GOOGLE_KEY"),
+        "notifier": ("GEEKBOT_TOKEN",),
+    }
+    NAMES: ClassVar[dict[ServiceKind, str]] = {"members": "Slack", "calendar": "Google Calendar", "notifier": "Geekbot"}
+
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._built: dict[ServiceKind, object] = {}
+        self._warned: set[ServiceKind] = set()
+
+    @cached_property
+    def credentials(self) -> Credentials:
+        from rolebot.services.secrets import Credentials
+
+        return Credentials(self.app.settings)
+
+    def _needed(self, kind: ServiceKind) -> list[Credential]:
+        from rolebot.services import secrets
+
+        return [getattr(secrets, name) for name in self.REQUIRED[kind]]
+
+    def is_live(self, kind: ServiceKind) -> bool:
+        from rolebot.errors import CredentialsError
+
+        backend = self.app.settings.backend
+        if backend == "local":
+            return False
+        needed = self._needed(kind)
+        missing = [c for c in needed if self.credentials.origin(c) is None]
+        if not missing:
+            return True
+        if backend == "live":
+            listing = "; ".join(f"{c.label} ({c.env} or {self.credentials.path(c)})" for c in missing)
+            raise CredentialsError(
+                f"--backend live needs credentials for {self.NAMES[kind]}, and these are missing: {listing}",
+                "provide them (see README: Set-up from zero) or use --backend local",
+            )
+        if len(missing) < len(needed) and kind not in self._warned:
+            self._warned.add(kind)
+            self.app.say(
+                f"{self.NAMES[kind]}: some credentials are missing ({', '.join(c.label for c in missing)}); "
+                "using the local backend",
+                style="yellow",
+            )
+        return False
+
+    def describe(self, kind: ServiceKind) -> str:
+        built = self._built.get(kind)
+        return str(getattr(built, "description", "unavailable"))
+
+    def banner(self, *kinds: ServiceKind) -> None:
+        """Say which backend each service uses (services already built; others say so)."""
+        if kinds:
+            self.app.say("backends: " + " · ".join(f"{k}: {self.describe(k)}" for k in kinds), style="dim")
+
+    def members(self) -> MembersSource:
+        return self._get("members")  # type: ignore[return-value]
+
+    def calendar(self) -> CalendarStore:
+        return self._get("calendar")  # type: ignore[return-value]
+
+    def notifier(self) -> Notifier:
+        return self._get("notifier")  # type: ignore[return-value]
+
+    def _get(self, kind: ServiceKind) -> object:
+        with self._lock:
+            if kind not in self._built:
+                self._built[kind] = self._build(kind)
+            return self._built[kind]
+
+    def _build(self, kind: ServiceKind) -> object:
+        settings = self.app.settings
+        live = self.is_live(kind)
+        if kind == "members":
+            if not live:
+                from rolebot.services.local import LocalRoster
+
+                return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
+            from rolebot.services.secrets import SLACK_TOKEN
+            from rolebot.services.slack import SlackMembers
+
+            return SlackMembers.connect(
+                settings.slack_api_url, self.credentials.secret(SLACK_TOKEN), sleep=self.app.sleep, log=self.app.log
+            )
+        if kind == "calendar":
+            if not live:
+                from rolebot.services.local import IcsCalendar
+
+                return IcsCalendar(
+                    settings.calendar_path, self.app.config.timezone, shown(settings.calendar_path, settings.cwd)
+                )
+            from rolebot.services.gcal import GoogleCalendar
+            from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
+
+            return GoogleCalendar.connect(
+                settings.google_api_url,
+                self.credentials.secret(CALENDAR_ID),
+                self.credentials.document(GOOGLE_KEY),
+                team_timezone=self.app.config.timezone,
+                sleep=self.app.sleep,
+                log=self.app.log,
+            )
+        if not live:
+            from rolebot.services.local import TerminalNotifier
+
+            return TerminalNotifier(self._show_standup)
+        from rolebot.services.geekbot import GeekbotNotifier
+        from rolebot.services.secrets import GEEKBOT_TOKEN
+
+        return GeekbotNotifier.connect(
+            settings.geekbot_api_url, self.credentials.secret(GEEKBOT_TOKEN), sleep=self.app.sleep, log=self.app.log
+        )
+
+    def _show_standup(self, spec: StandupSpec) -> None:
+        from rolebot.render import standup_panel
+
+        self.app.out.print(standup_panel(spec, "shown here; the local backend sends nothing"))

@@ -1,0 +1,148 @@
+"""Calendar events of a role: their identity, and who each one says is serving.
+
+rolebot's own events carry private extended properties naming the role and the member;
+events made by hand or by the old scripts are recognised by their summary prefix
+(`"Support Triager: Sarah"`, or an older title such as `"Support Steward: Sarah"`).
+A person swaps by editing the name in a summary, so the summary wins over the
+properties whenever they disagree. A name that fits no member, or several, is an error
+that names the event and the candidates: rolebot never guesses who is serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from rolebot import dates
+from rolebot.config import RoleConfig
+from rolebot.errors import RotationError
+from rolebot.models import CalendarEvent, Member, NewEvent
+
+PRIVATE_ROLE = "rolebot_role"
+PRIVATE_MEMBER = "rolebot_member"
+
+
+def event_id(role_key: str, start: date) -> str:
+    """A deterministic Google-valid ID (base32hex alphabet) for a role's event on a date.
+
+    One ID per role and start date is what makes duplicates impossible: a second insert,
+    from a re-run or a concurrent run, is refused by the calendar instead of doubling up.
+    """
+    digest = hashlib.sha256(role_key.encode()).hexdigest()[:8]
+    return f"rolebot{digest}{start:%Y%m%d}"
+
+
+def new_event(role: RoleConfig, member: Member, start: date) -> NewEvent:
+    end = dates.shift(start, role, role.tenure)
+    return NewEvent(
+        id=event_id(role.key, start),
+        role=role.key,
+        member=member,
+        summary=f"{role.title}: {member.first_name}",
+        description=(
+            f"{member.name} serves as {role.title} from {dates.human(start)} "
+            f"until {dates.human(end)}. Managed by rolebot: to swap, edit the name in the "
+            "title to name whoever takes over."
+        ),
+        start=start,
+        end=end,
+    )
+
+
+def summary_name(role: RoleConfig, summary: str) -> str | None:
+    """The name in `"<title>: <name>"` for any of the role's titles, else None."""
+    folded = summary.strip().casefold()
+    for title in role.titles:
+        prefix = f"{title.casefold()}:"
+        if folded.startswith(prefix):
+            return summary.strip()[len(prefix) :].strip()
+    return None
+
+
+def belongs_to(role: RoleConfig, event: CalendarEvent) -> bool:
+    owner = event.private.get(PRIVATE_ROLE)
+    if owner is not None:
+        return owner == role.key
+    return summary_name(role, event.summary) is not None
+
+
+def role_events(role: RoleConfig, events: Iterable[CalendarEvent]) -> list[CalendarEvent]:
+    return sorted((e for e in events if belongs_to(role, e)), key=lambda e: (e.start, e.id))
+
+
+def match_name(text: str, order: Sequence[Member]) -> list[Member]:
+    """Members called `text`: by full display name first, else by first name (case-insensitive)."""
+    folded = text.strip().casefold()
+    exact = [m for m in order if m.name.casefold() == folded]
+    return exact or [m for m in order if m.first_name.casefold() == folded]
+
+
+def _names(members: Sequence[Member], limit: int = 12) -> str:
+    shown = ", ".join(m.label() for m in members[:limit])
+    return shown + (f" and {len(members) - limit} more" if len(members) > limit else "")
+
+
+class CalendarView:
+    """A role's events by start date, with members resolved on demand."""
+
+    def __init__(self, role: RoleConfig, events: Iterable[CalendarEvent], order: Sequence[Member]) -> None:
+        self.role = role
+        self.order = tuple(order)
+        self.events = role_events(role, events)
+        self._by_date: dict[date, list[CalendarEvent]] = {}
+        for event in self.events:
+            self._by_date.setdefault(event.start, []).append(event)
+
+    def has(self, day: date) -> bool:
+        return day in self._by_date
+
+    def at(self, day: date) -> list[CalendarEvent]:
+        return list(self._by_date.get(day, ()))
+
+    def last_start(self) -> date | None:
+        return self.events[-1].start if self.events else None
+
+    def starting_between(self, first: date, last: date | None) -> list[CalendarEvent]:
+        return [e for e in self.events if e.start >= first and (last is None or e.start <= last)]
+
+    def member_at(self, day: date) -> Member | None:
+        """Who the calendar says starts on `day`; None if no event starts then."""
+        events = self._by_date.get(day)
+        if not events:
+            return None
+        resolved = {self.member_of(event) for event in events}
+        if len(resolved) > 1:
+            listing = "; ".join(f"{e.summary!r} ({e.id})" for e in events)
+            raise RotationError(
+                f"{len(events)} calendar events start on {day} and name different people: {listing}",
+                "delete the one that is wrong",
+            )
+        return resolved.pop()
+
+    def member_of(self, event: CalendarEvent) -> Member:
+        name = summary_name(self.role, event.summary)
+        by_id = {m.id: m for m in self.order}
+        prop = event.private.get(PRIVATE_MEMBER) if event.private.get(PRIVATE_ROLE) == self.role.key else None
+        owner = by_id.get(prop) if prop else None
+        if owner is not None and (name is None or owner in match_name(name, [owner])):
+            return owner
+        if name is None:
+            raise RotationError(
+                f"calendar event {event.describe()} belongs to {self.role.title} but names no one "
+                f"and its member {prop} is not in @{self.role.usergroup}",
+                f"retitle it '{self.role.title}: <name>' or delete it",
+            )
+        candidates = match_name(name, self.order)
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise RotationError(
+                f"calendar event {event.describe()} names {name!r}, who is not in @{self.role.usergroup} "
+                f"(members: {_names(self.order)})",
+                "edit the event's title to name a member, or delete the event",
+            )
+        raise RotationError(
+            f"calendar event {event.describe()} names {name!r}, which matches several members: {_names(candidates)}",
+            f"write the full display name in its title, e.g. '{self.role.title}: {candidates[0].name}'",
+        )

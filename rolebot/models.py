@@ -1,0 +1,103 @@
+"""Plain data shared by the planners and the services. No I/O, no third-party imports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, order=True)
+class Member:
+    """A person who can serve, identified by Slack user ID; the name is for people."""
+
+    id: str
+    name: str
+
+    @property
+    def first_name(self) -> str:
+        parts = self.name.split()
+        return parts[0] if parts else self.id
+
+    def label(self) -> str:
+        return f"{self.name} ({self.id})"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """An event as any calendar backend reports it, reduced to what rolebot reads.
+
+    `start`/`end` are calendar dates (end exclusive); events with a time of day are
+    reduced to their dates, so they count like all-day events.
+    """
+
+    id: str
+    summary: str
+    start: date
+    end: date
+    all_day: bool = True
+    private: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"{self.summary!r} on {self.start.isoformat()}"
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An all-day event rolebot wants in the calendar; `id` is deterministic per role and date."""
+
+    id: str
+    role: str
+    member: Member
+    summary: str
+    description: str
+    start: date
+    end: date
+
+    @property
+    def private(self) -> dict[str, str]:
+        return {"rolebot_role": self.role, "rolebot_member": self.member.id}
+
+    def as_calendar_event(self) -> CalendarEvent:
+        return CalendarEvent(self.id, self.summary, self.start, self.end, True, self.private)
+
+
+@dataclass
+class WriteReport:
+    """What a batch of calendar writes did, item by item."""
+
+    done: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class StandupSpec:
+    """The standup a role should have: schedule for creation, participants and question always."""
+
+    name: str
+    channel: str
+    days: tuple[str, ...]
+    time: str
+    timezone: str
+    wait_time: int | None
+    question: str
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExistingStandup:
+    """A standup as the notifier has it now."""
+
+    id: str
+    name: str
+    channel: str | None
+    days: tuple[str, ...]
+    time: str
+    timezone: str
+    questions: tuple[str, ...]
+    participants: tuple[str, ...]

@@ -1,0 +1,95 @@
+"""The one place that turns errors into a message and an exit code, plus shared output helpers."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+import typer
+
+from rolebot.errors import RolebotError, UsageError
+
+if TYPE_CHECKING:
+    from rolebot.context import AppContext
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    from rolebot.context import AppContext
+
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        root.obj = AppContext()
+    return root.obj
+
+
+def _error_line(text: str) -> None:
+    from rolebot.redaction import redact
+
+    # One line, whatever the terminal width: write it ourselves rather than let it wrap.
+    sys.stderr.write(f"Error: {redact(text)}\n")
+    sys.stderr.flush()
+
+
+def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Run a command; show any error as one line on stderr and exit non-zero, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except RolebotError as error:
+            _error_line(str(error))
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            _error_line("interrupted — re-running the command is safe")
+            raise typer.Exit(130) from None
+        except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+            ctx = kwargs.get("ctx")
+            verbose = isinstance(ctx, typer.Context) and app_context(ctx).options.verbose
+            if verbose:
+                from rolebot.redaction import redact
+
+                sys.stderr.write(redact("".join(traceback.format_exception(error))))
+            _error_line(
+                f"unexpected {type(error).__name__}: {error} — this is a bug in rolebot; "
+                + ("please report it with the traceback above" if verbose else "re-run with --verbose for details")
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def confirm(app: AppContext, question: str, yes: bool) -> bool:
+    """Ask before a change that is hard to undo; refuse rather than guess without a terminal."""
+    if yes:
+        return True
+    if not app.can_prompt:
+        raise RolebotError(
+            "this needs confirmation and there is no terminal to ask", "review the preview, then pass --yes"
+        )
+    return typer.confirm(question, default=False, err=True)
+
+
+@contextmanager
+def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr; yields `advance(n)`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=app.err, transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def require(condition: bool, message: str, hint: str) -> None:
+    if not condition:
+        raise UsageError(message, hint)

@@ -1,0 +1,148 @@
+"""Rich renderables for plans and results. Pure: each function returns something to print."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from rolebot import dates
+from rolebot.models import Member, StandupSpec
+from rolebot.rotation import RotationPlan
+from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
+from rolebot.standups import StandupChange
+from rolebot.state import Person
+
+
+class _Titled:
+    """A table with its title on a line of its own (a title on the table wraps to its width)."""
+
+    def __init__(self, title: str, *columns: str) -> None:
+        self.title = title
+        self.table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for column in columns:
+            self.table.add_column(column)
+
+    def add_row(self, *cells: str | Text) -> None:
+        self.table.add_row(*cells)
+
+    def __rich__(self) -> Group:
+        return Group(Text(self.title, style="bold"), self.table)
+
+
+def _table(title: str, *columns: str) -> _Titled:
+    return _Titled(title, *columns)
+
+
+def _who(person: Member | Person | None) -> str:
+    if person is None:
+        return "—"
+    return person.label()
+
+
+def members_table(usergroup: str, members: Sequence[Member]) -> RenderableType:
+    table = _table(f"@{usergroup}: {len(members)} members in rotation order", "#", "Name", "Slack ID")
+    for index, member in enumerate(members, 1):
+        table.add_row(str(index), member.name, member.id)
+    return table
+
+
+SOURCE_TEXT = {
+    "state": "from the state",
+    "calendar": "calendar event",
+    "rotation": "round robin",
+    "first in order": "first in order",
+    "chosen": "chosen with --member",
+}
+
+
+def rotation_table(plan: RotationPlan) -> RenderableType:
+    role = plan.role
+    title = f"{role.title}: handoff {dates.human(plan.handoff)}"
+    if not plan.rotate:
+        table = _table(title, "Slot", "Serving")
+        for slot, person in zip(role.slots, plan.before.slots, strict=False):
+            table.add_row(slot, _who(person))
+        return _with_notes(table, plan.notes)
+    table = _table(title, "Slot", "Before", "After", "Why")
+    for index, slot in enumerate(role.slots):
+        before = plan.before.slots[index] if index < len(plan.before.slots) else None
+        after = plan.after[index] if index < len(plan.after) else None
+        why = "moves up" if index > 0 else SOURCE_TEXT.get(plan.sources[0], plan.sources[0])
+        table.add_row(slot, _who(before), _who(after), why)
+    return _with_notes(table, plan.notes)
+
+
+def _with_notes(table: _Titled, notes: Sequence[str]) -> RenderableType:
+    if not notes:
+        return table
+    return Group(table, *(Text(f"note: {note}", style="yellow") for note in notes))
+
+
+def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableType:
+    items = [i for i in plan.items if i.action == "create"] if only_changes else list(plan.items)
+    creating = sum(1 for i in plan.items if i.action == "create")
+    title = f"{plan.role.title} calendar: {creating} to create, {len(plan.items) - creating} already there"
+    table = _table(title, "Starts", "Ends", "Who", "Action", "Why")
+    for item in items:
+        end = item.event.end.isoformat() if item.event else ""
+        why = item.problem or SOURCE_TEXT.get(item.source, item.source)
+        action = Text("create", style="green") if item.action == "create" else Text("exists", style="dim")
+        table.add_row(item.day.isoformat(), end, _who(item.member), action, why)
+    return _with_notes(table, plan.notes)
+
+
+def delete_table(plan: DeletePlan) -> RenderableType:
+    span = f"from {plan.first}" + (f" to {plan.last}" if plan.last else "")
+    table = _table(
+        f"{plan.role.title} events starting {span}: {len(plan.events)} to delete", "Starts", "Ends", "Summary", "ID"
+    )
+    for event in plan.events:
+        table.add_row(event.start.isoformat(), event.end.isoformat(), event.summary, event.id)
+    return table
+
+
+def schedule_table(title: str, rows: Sequence[ScheduleRow], with_buddy: bool) -> RenderableType:
+    columns = ["Handoff", "Comes in", *(["Stays on (buddy)"] if with_buddy else []), "Why"]
+    table = _table(title, *columns)
+    for row in rows:
+        cells = [row.day.isoformat(), _who(row.incoming) if row.incoming else "?"]
+        if with_buddy:
+            cells.append(_who(row.buddy))
+        cells.append(row.problem or SOURCE_TEXT.get(row.source, row.source))
+        table.add_row(*cells)
+    return table
+
+
+def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold")
+    fields.add_column()
+    fields.add_row("standup", spec.name)
+    fields.add_row("channel", spec.channel)
+    fields.add_row("schedule", f"{', '.join(spec.days)} at {spec.time} ({spec.timezone})")
+    fields.add_row("wait time", "ask at the exact time" if spec.wait_time in (None, -1) else f"{spec.wait_time} min")
+    fields.add_row("participants", ", ".join(spec.participants))
+    body = Group(Text(spec.question), Text(""), fields)
+    return Panel(body, title=f"Geekbot standup {spec.name}", subtitle=subtitle, subtitle_align="right", expand=False)
+
+
+def standup_change_text(change: StandupChange) -> str:
+    if change.action == "create":
+        return f"would create the standup {change.spec.name} (it runs weekly on {', '.join(change.spec.days)})"
+    if change.action == "update":
+        return f"would update {', '.join(change.changed)} of the standup {change.spec.name}, keeping its schedule"
+    return f"the standup {change.spec.name} already says this: nothing to send"
+
+
+def state_table(
+    title: str, rows: Sequence[tuple[str, Person | Member | None, Person | Member | None]]
+) -> RenderableType:
+    table = _table(title, "Entry", "Before", "After")
+    for name, before, after in rows:
+        table.add_row(name, _who(before), _who(after))
+    return table

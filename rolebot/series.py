@@ -1,0 +1,190 @@
+"""Plans for the calendar series of a role: fill the horizon, next, bulk, delete, schedule.
+
+The member starting at handoff D gets one all-day event from D to D + tenure periods.
+Each plan lists every date it looked at, so a preview shows exactly what will happen.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from rolebot import dates
+from rolebot.config import RoleConfig
+from rolebot.errors import RotationError
+from rolebot.events import CalendarView, new_event
+from rolebot.models import CalendarEvent, Member, NewEvent
+from rolebot.rotation import Source, Starter, Timeline, fixed_from_state, successor
+from rolebot.state import RoleState
+
+Action = Literal["create", "exists"]
+
+
+@dataclass(frozen=True)
+class SeriesItem:
+    day: date
+    member: Member | None
+    action: Action
+    source: Source
+    event: NewEvent | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class SeriesPlan:
+    role: RoleConfig
+    items: tuple[SeriesItem, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def to_create(self) -> list[NewEvent]:
+        return [i.event for i in self.items if i.action == "create" and i.event is not None]
+
+
+@dataclass(frozen=True)
+class DeletePlan:
+    role: RoleConfig
+    first: date
+    last: date | None
+    events: tuple[CalendarEvent, ...]
+
+
+def horizon_range(role: RoleConfig, handoff: date) -> tuple[date, date]:
+    """The dates the calendar should cover: from the start of whoever is serving at `handoff`
+    (a period earlier for a two-period role) to `horizon` handoffs ahead."""
+    return dates.shift(handoff, role, -(role.tenure - 1)), dates.shift(handoff, role, role.horizon - 1)
+
+
+def state_timeline(
+    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
+) -> Timeline:
+    return Timeline(role, order, calendar, fixed_from_state(role, state, order, handoff))
+
+
+def _items(role: RoleConfig, starters: Sequence[Starter], calendar: CalendarView) -> tuple[SeriesItem, ...]:
+    items: list[SeriesItem] = []
+    for s in starters:
+        problem = str(s.problem) if s.problem else None
+        if calendar.has(s.day):
+            items.append(SeriesItem(s.day, s.member, "exists", s.source, problem=problem))
+        elif s.member is not None:
+            items.append(SeriesItem(s.day, s.member, "create", s.source, new_event(role, s.member, s.day)))
+        else:  # only calendar events can leave a starter unknown
+            raise s.problem or RotationError(f"nobody found to start on {s.day}", "check the calendar")
+    return tuple(items)
+
+
+def plan_fill(
+    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
+) -> SeriesPlan:
+    """Every handoff from the current one to the horizon has its event (what `rotate` keeps)."""
+    first, last = horizon_range(role, handoff)
+    starters = state_timeline(role, state, order, calendar, handoff).walk(first, last)
+    return SeriesPlan(role, _items(role, starters, calendar))
+
+
+def _continue_after(
+    role: RoleConfig,
+    state: RoleState,
+    order: Sequence[Member],
+    calendar: CalendarView,
+    handoff: date,
+    count: int,
+    member: Member | None = None,
+) -> tuple[tuple[SeriesItem, ...], list[str]]:
+    """`count` handoffs after the last event of the series (or from the horizon's start if
+    there is none), with `member` serving first if given."""
+    last_start = calendar.last_start()
+    notes: list[str] = []
+    if last_start is None:
+        first, _ = horizon_range(role, handoff)
+        if member is not None:
+            timeline = Timeline(role, order, calendar, {first: member}, "chosen")
+        else:
+            timeline = state_timeline(role, state, order, calendar, handoff)
+            notes.append(f"the calendar has no {role.title} events: starting from the state at {first}")
+        return _items(role, timeline.walk(first, dates.shift(first, role, count - 1)), calendar), notes
+    first = dates.handoff_on_or_after(last_start + timedelta(days=1), role)
+    if member is not None:
+        timeline = Timeline(role, order, calendar, {first: member}, "chosen")
+        return _items(role, timeline.walk(first, dates.shift(first, role, count - 1)), calendar), notes
+    previous = calendar.member_at(last_start)
+    timeline = Timeline(role, order, calendar)
+    return _items(role, timeline.walk(first, dates.shift(first, role, count - 1), previous), calendar), notes
+
+
+def plan_next(
+    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
+) -> SeriesPlan:
+    """One more event after the last one, unless the series already reaches the horizon."""
+    _, horizon_end = horizon_range(role, handoff)
+    last_start = calendar.last_start()
+    if last_start is not None and last_start >= horizon_end:
+        note = f"the series already reaches {last_start} (the horizon is {horizon_end}): nothing to add"
+        return SeriesPlan(role, (), (note,))
+    items, notes = _continue_after(role, state, order, calendar, handoff, 1)
+    return SeriesPlan(role, items, tuple(notes))
+
+
+def plan_bulk(
+    role: RoleConfig,
+    state: RoleState,
+    order: Sequence[Member],
+    calendar: CalendarView,
+    handoff: date,
+    count: int,
+    *,
+    start: date | None = None,
+    member: Member | None = None,
+) -> SeriesPlan:
+    """`count` consecutive handoffs, after the last event or from `start`; existing dates are kept."""
+    if start is None:
+        items, notes = _continue_after(role, state, order, calendar, handoff, count, member)
+        return SeriesPlan(role, items, tuple(notes))
+    notes = []
+    first = dates.handoff_on_or_after(start, role)
+    if first != start:
+        notes.append(f"{start} is not a handoff day: starting on {dates.human(first)} instead")
+    last = dates.shift(first, role, count - 1)
+    if member is not None:
+        timeline = Timeline(role, order, calendar, {first: member}, "chosen")
+    else:
+        timeline = state_timeline(role, state, order, calendar, handoff)
+    return SeriesPlan(role, _items(role, timeline.walk(first, last), calendar), tuple(notes))
+
+
+def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: date | None) -> DeletePlan:
+    """This role's events starting in [first, last]; nothing else in the calendar."""
+    if last is not None and last < first:
+        raise RotationError(f"the range {first} to {last} is empty", "give --from before --to")
+    return DeletePlan(role, first, last, tuple(calendar.starting_between(first, last)))
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    day: date
+    incoming: Member | None
+    buddy: Member | None
+    source: Source
+    problem: str | None = None
+
+
+def plan_schedule(
+    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date, count: int
+) -> tuple[ScheduleRow, ...]:
+    """The next `count` handoffs from `handoff`: who comes in and who stays on as buddy."""
+    timeline = state_timeline(role, state, order, calendar, handoff)
+    starters = timeline.walk(dates.shift(handoff, role, -1), dates.shift(handoff, role, count - 1))
+    rows = []
+    for previous, starter in itertools.pairwise(starters):
+        buddy = previous.member if role.tenure == 2 else None
+        problem = str(starter.problem) if starter.problem else None
+        rows.append(ScheduleRow(starter.day, starter.member, buddy, starter.source, problem))
+    return tuple(rows)
+
+
+def first_member(order: Sequence[Member], role: RoleConfig) -> Member:
+    return successor(order, None, role.usergroup)

@@ -1,0 +1,1 @@
+"""Service clients (Slack, Google Calendar, Geekbot) and the embedded local backend."""

@@ -1,0 +1,46 @@
+"""What rolebot needs from each service. Live and local implementations both satisfy these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Protocol
+
+from rolebot.models import CalendarEvent, ExistingStandup, Member, NewEvent, StandupSpec, WriteReport
+
+Advance = Callable[[int], None]
+"""Progress callback: called with the number of items just finished."""
+
+
+class MembersSource(Protocol):
+    description: str
+
+    def members(self, usergroup: str) -> list[Member]:
+        """Everyone in the group who can serve (no deleted users, no bots), in any order."""
+        ...
+
+
+class CalendarStore(Protocol):
+    description: str
+
+    def list_events(self, start: date, end: date | None) -> list[CalendarEvent]:
+        """Every event that ends after `start` and begins before `end` (None: no upper bound)."""
+        ...
+
+    def create_events(self, events: Sequence[NewEvent], advance: Advance) -> WriteReport:
+        """Create events by their IDs; an ID that already exists is reported as `already`."""
+        ...
+
+    def delete_events(self, events: Sequence[CalendarEvent], advance: Advance) -> WriteReport:
+        """Delete events; one already gone is reported as `already`."""
+        ...
+
+
+class Notifier(Protocol):
+    description: str
+
+    def find_standup(self, name: str) -> ExistingStandup | None: ...
+
+    def create_standup(self, spec: StandupSpec) -> ExistingStandup: ...
+
+    def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup: ...

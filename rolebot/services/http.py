@@ -1,0 +1,163 @@
+"""The one place that imports httpx: a small client with timeouts, retries and call logging.
+
+Retries follow one explicit policy: 429 waits as `Retry-After` says (capped), 5xx and
+connection errors back off exponentially with jitter, all bounded. Anything else is
+returned to the service client, which maps it to a message that names the fix.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from rolebot.errors import ServiceError
+
+Sleep = Callable[[float], None]
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    retry_after_cap: float = 60.0
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry number `attempt` (1-based): exponential, capped, with jitter."""
+        delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return float(delay * (0.5 + random.random() / 2))  # noqa: S311 - jitter, not cryptography
+
+    def retry_after(self, response: httpx.Response, attempt: int) -> float:
+        header = response.headers.get("Retry-After", "").strip()
+        if header.isdigit():
+            return min(float(header), self.retry_after_cap)
+        if header:
+            try:
+                wait = parsedate_to_datetime(header).timestamp() - time.time()
+            except (TypeError, ValueError):
+                wait = self.backoff(attempt)
+            return min(max(wait, 0.0), self.retry_after_cap)
+        return self.backoff(attempt)
+
+
+DEFAULT_POLICY = RetryPolicy()
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+class HttpClient:
+    """httpx.Client with rolebot's retry policy. Thread-safe, like httpx.Client itself."""
+
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        *,
+        url_setting: str,
+        transport: httpx.BaseTransport | None = None,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        sleep: Sleep = time.sleep,
+        log: Log | None = None,
+    ) -> None:
+        self.service = service
+        self.url_setting = url_setting
+        self.policy = policy
+        self._sleep = sleep
+        self._log = log
+        self._host = urlsplit(base_url).netloc or base_url
+        self._client = httpx.Client(
+            base_url=base_url,
+            headers=dict(headers),
+            timeout=TIMEOUT,
+            transport=transport,
+            follow_redirects=False,
+        )
+        self.requests = 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        retry_unsent_only: bool = False,
+    ) -> httpx.Response:
+        """Send a request, retrying what is safe to retry.
+
+        With `retry_unsent_only` (for writes that must not happen twice) only failures
+        where the server certainly did nothing are retried: 429 and failed connections.
+        """
+        for attempt in range(1, self.policy.attempts + 1):
+            started = time.monotonic()
+            last = attempt == self.policy.attempts
+            try:
+                self.requests += 1
+                response = self._client.request(method, path, params=params, json=json)
+            except httpx.TransportError as exc:
+                self._note(f"{method} {path} failed: {type(exc).__name__} ({_ms(started)} ms)")
+                unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                if last or (retry_unsent_only and not unsent):
+                    raise ServiceError(
+                        self.service,
+                        f"cannot reach {self._host} ({_transport_reason(exc)}) after {attempt} tries",
+                        f"check the network, or {self.url_setting} if you set it; re-running is safe",
+                    ) from None
+                self._sleep(self.policy.backoff(attempt))
+                continue
+            self._note(f"{method} {path} {response.status_code} ({_ms(started)} ms)")
+            if response.status_code == 429:
+                if last:
+                    raise ServiceError(
+                        self.service,
+                        f"rate limit hit and still in force after {attempt} tries (HTTP 429)",
+                        "wait a few minutes and run the command again; re-running is safe",
+                    )
+                self._sleep(self.policy.retry_after(response, attempt))
+                continue
+            if response.status_code >= 500 and not retry_unsent_only:
+                if last:
+                    raise ServiceError(
+                        self.service,
+                        f"the service is failing (HTTP {response.status_code}, {attempt} tries)",
+                        "try again later; re-running is safe",
+                    )
+                self._sleep(self.policy.backoff(attempt))
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _note(self, line: str) -> None:
+        if self._log is not None:
+            self._log(f"{self.service}: {line}")
+
+
+def _ms(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed"
+    return type(exc).__name__
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The JSON body, or None if there is none or it is not JSON (an HTML error page, say)."""
+    try:
+        return response.json()
+    except ValueError:
+        return None

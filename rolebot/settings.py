@@ -1,0 +1,103 @@
+"""Settings from the command line and the environment. The only module that reads
+`os.environ`: everything else receives a `Settings`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from rolebot.errors import UsageError
+
+Backend = Literal["auto", "live", "local"]
+BACKENDS: tuple[Backend, ...] = ("auto", "live", "local")
+BACKEND_NAMES: dict[str, Backend] = {b: b for b in BACKENDS}
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_GEEKBOT_API_URL = "https://api.geekbot.com"
+DEFAULT_GOOGLE_API_URL = "https://www.googleapis.com/"
+
+
+@dataclass(frozen=True)
+class GlobalOptions:
+    """Global options as given on the command line (None: not given)."""
+
+    config: Path | None = None
+    state: Path | None = None
+    secrets_dir: Path | None = None
+    backend: str | None = None
+    today: str | None = None
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    cwd: Path
+    config_path: Path | None
+    state_path: Path
+    secrets_dir: Path
+    backend: Backend
+    today: date | None
+    verbose: bool
+    roster_path: Path
+    calendar_path: Path
+    slack_api_url: str
+    geekbot_api_url: str
+    google_api_url: str
+    step_summary: Path | None
+    environ: Mapping[str, str] = field(repr=False)
+
+    def env(self, name: str) -> str | None:
+        """A non-empty environment variable, for the credentials resolver."""
+        return self.environ.get(name) or None
+
+
+def load_settings(
+    options: GlobalOptions, environ: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Settings:
+    from rolebot.dates import parse_date
+
+    env = dict(os.environ if environ is None else environ)
+    here = cwd or Path.cwd()
+
+    def path(option: Path | None, name: str, default: str) -> Path:
+        resolved = Path(option if option is not None else (env.get(name) or default)).expanduser()
+        return resolved if resolved.is_absolute() else here / resolved
+
+    backend = (options.backend or env.get("ROLEBOT_BACKEND") or "auto").lower()
+    if backend not in BACKEND_NAMES:
+        raise UsageError(f"unknown backend {backend!r}", "use --backend auto, live or local")
+    today_text = options.today or env.get("ROLEBOT_TODAY")
+    state_path = path(options.state, "ROLEBOT_STATE", "state/team-roles.json")
+    secrets_dir = path(options.secrets_dir, "ROLEBOT_SECRETS_DIR", "secrets")
+    roster = path(None, "ROLEBOT_ROSTER", str(state_path.parent / "roster.json"))
+    calendar = path(None, "ROLEBOT_CALENDAR_FILE", str(state_path.parent / "calendar.ics"))
+    config_given = options.config is not None or bool(env.get("ROLEBOT_CONFIG"))
+    summary = env.get("GITHUB_STEP_SUMMARY")
+    return Settings(
+        cwd=here,
+        config_path=path(options.config, "ROLEBOT_CONFIG", "rolebot.toml") if config_given else None,
+        state_path=state_path,
+        secrets_dir=secrets_dir,
+        backend=BACKEND_NAMES[backend],
+        today=parse_date(today_text, "--today") if today_text else None,
+        verbose=options.verbose,
+        roster_path=roster,
+        calendar_path=calendar,
+        slack_api_url=env.get("ROLEBOT_SLACK_API_URL") or DEFAULT_SLACK_API_URL,
+        geekbot_api_url=env.get("ROLEBOT_GEEKBOT_API_URL") or DEFAULT_GEEKBOT_API_URL,
+        google_api_url=env.get("ROLEBOT_GOOGLE_API_URL") or DEFAULT_GOOGLE_API_URL,
+        step_summary=Path(summary) if summary else None,
+        environ=env,
+    )
+
+
+def shown(path: Path, cwd: Path) -> str:
+    """A path as people want to read it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,66 @@
+"""Plans for the role's standup: what it should say, and what to change to get there."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from rolebot.config import RoleConfig
+from rolebot.errors import RotationError
+from rolebot.messages import render_question
+from rolebot.models import ExistingStandup, Member, StandupSpec
+
+
+def participants(incoming: Member, manager: Member) -> tuple[str, ...]:
+    """The incoming member and the standup manager, each once."""
+    return tuple(dict.fromkeys((incoming.id, manager.id)))
+
+
+def standup_spec(role: RoleConfig, serving: Sequence[Member], manager: Member | None, handoff: date) -> StandupSpec:
+    """The standup for the role as it stands: `serving` is newest first."""
+    if not serving:
+        raise RotationError(
+            f"nobody serves as {role.title} in the state yet",
+            f"run `rolebot rotate {role.key}` or `rolebot init {role.key}` first",
+        )
+    if manager is None:
+        raise RotationError(
+            "the state names no standup manager (the owner of the Geekbot API key)",
+            f"set one with `rolebot init {role.key} ... --standup-manager NAME`",
+        )
+    incoming = serving[0]
+    buddy = serving[1] if len(serving) > 1 else None
+    settings = role.standup
+    return StandupSpec(
+        name=settings.name,
+        channel=settings.channel,
+        days=tuple(settings.days),
+        time=settings.time,
+        timezone=settings.timezone,
+        wait_time=settings.wait_time,
+        question=render_question(role, incoming, buddy, handoff),
+        participants=participants(incoming, manager),
+    )
+
+
+@dataclass(frozen=True)
+class StandupChange:
+    action: Literal["create", "update", "unchanged"]
+    spec: StandupSpec
+    existing: ExistingStandup | None
+    changed: tuple[str, ...] = ()
+
+
+def plan_standup(spec: StandupSpec, existing: ExistingStandup | None) -> StandupChange:
+    """Create the standup if it is missing; otherwise change participants and question only,
+    keeping the schedule people may have tuned; change nothing if it already says it all."""
+    if existing is None:
+        return StandupChange("create", spec, None, ("everything",))
+    changed = []
+    if sorted(existing.participants) != sorted(spec.participants):
+        changed.append("participants")
+    if existing.questions != (spec.question,):
+        changed.append("question")
+    return StandupChange("update" if changed else "unchanged", spec, existing, tuple(changed))
