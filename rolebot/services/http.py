@@ -1,54 +1,21 @@
 """The one place that imports httpx: a small client with timeouts, retries and call logging.
 
-Retries follow one explicit policy: 429 waits as `Retry-After` says (capped), 5xx and
-connection errors back off exponentially with jitter, all bounded. Anything else is
-returned to the service client, which maps it to a message that names the fix.
+Retries follow `rolebot.services.retry.RetryPolicy`. Responses other than 429 and 5xx
+are returned to the service client, which maps them to a message that names the fix.
 """
 
 from __future__ import annotations
 
-import random
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from rolebot.errors import ServiceError
+from rolebot.services.retry import DEFAULT_POLICY, Log, RetryPolicy, Sleep
 
-Sleep = Callable[[float], None]
-Log = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    retry_after_cap: float = 60.0
-
-    def backoff(self, attempt: int) -> float:
-        """Delay before retry number `attempt` (1-based): exponential, capped, with jitter."""
-        delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return float(delay * (0.5 + random.random() / 2))  # noqa: S311 - jitter, not cryptography
-
-    def retry_after(self, response: httpx.Response, attempt: int) -> float:
-        header = response.headers.get("Retry-After", "").strip()
-        if header.isdigit():
-            return min(float(header), self.retry_after_cap)
-        if header:
-            try:
-                wait = parsedate_to_datetime(header).timestamp() - time.time()
-            except (TypeError, ValueError):
-                wait = self.backoff(attempt)
-            return min(max(wait, 0.0), self.retry_after_cap)
-        return self.backoff(attempt)
-
-
-DEFAULT_POLICY = RetryPolicy()
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -124,7 +91,7 @@ class HttpClient:
                         f"rate limit hit and still in force after {attempt} tries (HTTP 429)",
                         "wait a few minutes and run the command again; re-running is safe",
                     )
-                self._sleep(self.policy.retry_after(response, attempt))
+                self._sleep(self.policy.retry_after(response.headers.get("Retry-After"), attempt))
                 continue
             if response.status_code >= 500 and not retry_unsent_only:
                 if last:
