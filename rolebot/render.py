@@ -23,7 +23,7 @@ class _Titled:
 
     def __init__(self, title: str, *columns: str) -> None:
         self.title = title
-        self.table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        self.table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         for column in columns:
             self.table.add_column(column)
 

@@ -179,21 +179,20 @@ def plan_rotation(
     fixed = fixed_from_state(role, state, order, handoff, before=handoff)
     timeline = Timeline(role, order, calendar, fixed)
     first = dates.shift(handoff, role, -(role.tenure - 1))
-    walked = timeline.walk(dates.shift(first, role, -1), handoff)
-    for starter in walked[1:]:
+    starters = timeline.walk(first, handoff)
+    for starter in starters:
         if starter.problem is not None:
             raise starter.problem
-    starters = walked[1:]
     notes: list[str] = []
     newest = starters[-1]
-    previous = walked[-2].member
+    previous = starters[-2].member if len(starters) > 1 else fixed.get(dates.shift(handoff, role, -1))
     if newest.source == "calendar" and previous is not None and newest.member is not None:
         expected = successor(order, previous, role.usergroup)
         if newest.member != expected:
             notes.append(
                 f"the calendar names {newest.member.name} for {handoff} (a swap: round robin gives {expected.name})"
             )
-    if newest.source == "first in order":
+    if any(s.source == "first in order" for s in starters):
         notes.append("no previous member is known: starting from the first in rotation order")
     members = tuple(s.member for s in reversed(starters) if s.member is not None)
     return RotationPlan(role, handoff, True, state, members, tuple(s.source for s in reversed(starters)), tuple(notes))

@@ -64,8 +64,8 @@ def load_settings(
     here = cwd or Path.cwd()
 
     def path(option: Path | None, name: str, default: str) -> Path:
-        resolved = Path(option if option is not None else (env.get(name) or default)).expanduser()
-        return resolved if resolved.is_absolute() else here / resolved
+        # Relative paths stay relative (to the working directory), so messages show them as given.
+        return Path(option if option is not None else (env.get(name) or default)).expanduser()
 
     backend = (options.backend or env.get("ROLEBOT_BACKEND") or "auto").lower()
     if backend not in BACKEND_NAMES:

@@ -1,0 +1,96 @@
+from pathlib import Path
+
+import pytest
+
+from rolebot.config import build_config, load_config
+from rolebot.errors import ConfigError, UsageError
+
+
+def test_built_in_roles_reproduce_the_team() -> None:
+    config = load_config(None, Path.cwd())
+    triager = config.role("support-triager")
+    assert config.source == "built-in defaults"
+    assert (triager.title, triager.legacy_titles, triager.state_key) == (
+        "Support Triager",
+        ("Support Steward",),
+        "support_triager",
+    )
+    assert (triager.cadence, triager.weekday, triager.tenure, triager.horizon) == ("weekly", "wednesday", 2, 52)
+    assert triager.slots == ("incoming", "current")
+    assert triager.standup.name == "SupportTriagerStandup"
+    assert triager.standup.channel == "#support-freshdesk"
+    facilitator = config.role("meeting-facilitator")
+    assert (facilitator.cadence, facilitator.day_of_month, facilitator.tenure, facilitator.horizon) == (
+        "monthly",
+        1,
+        1,
+        12,
+    )
+    assert facilitator.slots == ("member",)
+    assert config.timezone == "UTC"
+
+
+def test_rolebot_toml_overrides_one_setting_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "rolebot.toml").write_text(
+        'timezone = "Europe/London"\n[roles.support-triager.standup]\nchannel = "#triage"\n'
+    )
+    config = load_config(None, tmp_path)
+    role = config.role("support-triager")
+    assert config.source == "rolebot.toml"
+    assert config.timezone == "Europe/London"
+    assert role.standup.channel == "#triage"
+    assert role.standup.name == "SupportTriagerStandup"
+
+
+def test_pyproject_tool_table_is_used_when_there_is_no_rolebot_toml(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname='x'\n[tool.rolebot.roles.on-call]\n"
+        'title = "On Call"\nstate_key = "on_call"\nusergroup = "on-call"\ncadence = "weekly"\n'
+        'weekday = "monday"\ntenure = 1\nhorizon = 8\nquestion = "Hi {first_name}, you are on call."\n'
+        '[tool.rolebot.roles.on-call.standup]\nname = "OnCall"\nchannel = "#ops"\ndays = ["Mon"]\ntime = "09:00:00"\n'
+    )
+    config = load_config(None, tmp_path)
+    assert config.source == "pyproject.toml [tool.rolebot]"
+    assert list(config.roles) == ["support-triager", "meeting-facilitator", "on-call"]
+    assert config.role("on-call").standup.wait_time == 10
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"roles": {"support-triager": {"horizon": 0}}}, "roles.support-triager.horizon: Input should be greater"),
+        ({"roles": {"support-triager": {"tenure": 3}}}, "roles.support-triager.tenure"),
+        ({"roles": {"support-triager": {"colour": "red"}}}, "roles.support-triager.colour: Extra inputs"),
+        ({"roles": {"support-triager": {"standup": {"time": "10am"}}}}, "roles.support-triager.standup.time"),
+        ({"roles": {"support-triager": {"standup": {"days": ["Wednesday"]}}}}, "standup.days.0"),
+        ({"roles": {"support-triager": {"question": "Hi {nickname}"}}}, "unknown placeholder(s) {nickname}"),
+        ({"roles": {"meeting-facilitator": {"question": "with {buddy}"}}}, "unknown placeholder(s) {buddy}"),
+        ({"roles": {"support-triager": {"question": "Hi {first_name"}}}, "not a valid template"),
+        ({"roles": {"support-triager": {"state_key": "standup_manager"}}}, "reserved"),
+        ({"roles": {"support-triager": {"cadence": "weekly", "weekday": None}}}, "needs `weekday`"),
+        ({"roles": {"meeting-facilitator": {"state_key": "support_triager"}}}, "share state_key"),
+        ({"timezone": "Mars/Olympus"}, "timezone: unknown time zone"),
+        ({"colour": "red"}, "unknown setting 'colour'"),
+        ({"roles": {"x": {"title": "X"}}}, "roles.x"),
+    ],
+)
+def test_invalid_config_is_one_error_naming_the_key(raw: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        build_config(raw, "rolebot.toml")
+    assert str(caught.value).startswith("rolebot.toml: ")
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_broken_toml_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[roles\n")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        load_config(bad, tmp_path)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "missing.toml", tmp_path)
+
+
+def test_unknown_role_lists_the_roles() -> None:
+    with pytest.raises(UsageError, match="choose one of: meeting-facilitator, support-triager"):
+        build_config({}, "x").role("support")

@@ -1,0 +1,57 @@
+from datetime import date
+
+import pytest
+
+from rolebot import dates
+from rolebot.errors import UsageError
+from tests.helpers import FACILITATOR, TRIAGER
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 30), date(2026, 12, 2)),  # Monday: the coming Wednesday
+        (date(2026, 12, 2), date(2026, 12, 2)),  # Wednesday: that day
+        (date(2026, 12, 3), date(2026, 12, 9)),  # Thursday: next week
+        (date(2026, 12, 28), date(2026, 12, 30)),
+        (date(2026, 12, 31), date(2027, 1, 6)),  # across the year
+    ],
+)
+def test_weekly_handoff_is_the_first_wednesday_on_or_after_today(today: date, expected: date) -> None:
+    assert dates.handoff_on_or_after(today, TRIAGER) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 28), date(2026, 12, 1)),
+        (date(2026, 12, 1), date(2026, 12, 1)),
+        (date(2026, 12, 2), date(2027, 1, 1)),
+    ],
+)
+def test_monthly_handoff_is_the_first_of_a_month_on_or_after_today(today: date, expected: date) -> None:
+    assert dates.handoff_on_or_after(today, FACILITATOR) == expected
+
+
+def test_handoff_on_or_before() -> None:
+    assert dates.handoff_on_or_before(date(2026, 11, 27), TRIAGER) == date(2026, 11, 25)
+    assert dates.handoff_on_or_before(date(2026, 11, 25), TRIAGER) == date(2026, 11, 25)
+    assert dates.handoff_on_or_before(date(2026, 11, 27), FACILITATOR) == date(2026, 11, 1)
+
+
+def test_shift_by_periods() -> None:
+    assert dates.shift(date(2026, 12, 2), TRIAGER, 2) == date(2026, 12, 16)
+    assert dates.shift(date(2026, 12, 2), TRIAGER, -1) == date(2026, 11, 25)
+    assert dates.shift(date(2026, 11, 1), FACILITATOR, 3) == date(2027, 2, 1)
+    assert dates.shift(date(2026, 1, 1), FACILITATOR, -1) == date(2025, 12, 1)
+
+
+def test_parse_date_rejects_anything_but_iso_dates() -> None:
+    assert dates.parse_date("2026-12-02", "--today") == date(2026, 12, 2)
+    for bad in ("02/12/2026", "2026-13-01", "tomorrow", "2026-12-02T10:00"):
+        with pytest.raises(UsageError, match="--today"):
+            dates.parse_date(bad, "--today")
+
+
+def test_human_dates() -> None:
+    assert dates.human(date(2026, 12, 2)) == "Wednesday 2 December 2026"

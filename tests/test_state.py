@@ -1,0 +1,97 @@
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rolebot.errors import StateError
+from rolebot.state import Person, RoleState, load_state, render_state, save_state
+from tests.helpers import CONFIG, FACILITATOR, TRIAGER
+
+LEGACY = {
+    "standup_manager": {"name": "Chen Wei", "id": "U03CHE"},
+    "meeting_facilitator": None,
+    "support_triager": {
+        "incoming": {"name": "Bruno Silva", "id": None},
+        "current": {"name": "Ada Okafor", "id": "U01ADA"},
+    },
+}
+
+
+def write(path: Path, content: object) -> Path:
+    path.write_text(json.dumps(content, indent=4) + "\n")
+    return path
+
+
+def test_the_existing_structure_loads_unchanged(tmp_path: Path) -> None:
+    team = load_state(write(tmp_path / "team-roles.json", LEGACY), CONFIG)
+    assert team.standup_manager == Person(name="Chen Wei", id="U03CHE")
+    triager = team.role(TRIAGER)
+    assert triager.slots == (Person(name="Bruno Silva", id=None), Person(name="Ada Okafor", id="U01ADA"))
+    assert triager.last_rotated is None
+    assert team.role(FACILITATOR).slots == (None,)
+
+
+def test_a_file_written_by_the_old_scripts_renders_back_byte_for_byte(tmp_path: Path) -> None:
+    path = write(tmp_path / "team-roles.json", LEGACY)
+    assert render_state(load_state(path, CONFIG), CONFIG) == path.read_text()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({**LEGACY, "support_triager": {"incoming": {"name": "B", "id": 7}}}, "support_triager.incoming.id: Input should be a valid string"),
+        ({**LEGACY, "support_triager": {"incoming": {"name": "B"}, "next": None}}, "support_triager.next: Extra inputs are not permitted"),
+        ({**LEGACY, "standup_manager": {"id": "U1"}}, "standup_manager.name: Field required"),
+        ({**LEGACY, "standup_manager": "Chen"}, "standup_manager: Input should be a valid dictionary"),
+        ({**LEGACY, "on_call": None}, "on_call: unknown key"),
+        ({**LEGACY, "last_rotated": {"support_triager": "next week"}}, "last_rotated.support_triager: 'next week' is not a date"),
+        ({**LEGACY, "last_rotated": {"on_call": "2026-12-02"}}, "last_rotated.on_call: unknown role"),
+        ([1, 2], "expected a JSON object"),
+    ],
+)
+def test_invalid_content_is_an_error_naming_the_file_and_the_path(tmp_path: Path, content: object, message: str) -> None:
+    path = write(tmp_path / "team-roles.json", content)
+    with pytest.raises(StateError) as caught:
+        load_state(path, CONFIG)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+
+
+def test_broken_json_and_a_missing_file_are_clear_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "team-roles.json"
+    broken.write_text('{"standup_manager": {"name": "x",}}')
+    with pytest.raises(StateError, match=r"is not valid JSON \(line 1, column 34"):
+        load_state(broken, CONFIG)
+    with pytest.raises(StateError, match="rolebot init"):
+        load_state(tmp_path / "missing.json", CONFIG)
+    assert load_state(tmp_path / "missing.json", CONFIG, missing_ok=True).roles == {}
+
+
+def test_save_leaves_an_unchanged_file_alone_and_keeps_key_order(tmp_path: Path) -> None:
+    path = write(tmp_path / "team-roles.json", LEGACY)
+    before = path.stat().st_mtime_ns
+    team = load_state(path, CONFIG)
+    assert save_state(path, team, CONFIG, team) is False
+    assert path.stat().st_mtime_ns == before
+
+    rotated = team.with_role(
+        TRIAGER,
+        RoleState((Person(name="Chen Wei", id="U03CHE"), Person(name="Bruno Silva", id="U02BRU")), date(2026, 12, 2)),
+    )
+    assert save_state(path, rotated, CONFIG, team) is True
+    written = json.loads(path.read_text())
+    assert list(written) == ["standup_manager", "meeting_facilitator", "support_triager", "last_rotated"]
+    assert written["last_rotated"] == {"support_triager": "2026-12-02"}
+    assert written["support_triager"]["current"] == {"name": "Bruno Silva", "id": "U02BRU"}
+    assert path.read_text().startswith('{\n    "standup_manager": {\n        "name"')
+    assert load_state(path, CONFIG) == rotated.__class__(
+        rotated.standup_manager, rotated.roles, rotated.last_rotated, tuple(written)
+    )
+
+
+def test_writes_are_atomic_no_temporary_file_is_left(tmp_path: Path) -> None:
+    path = write(tmp_path / "team-roles.json", LEGACY)
+    team = load_state(path, CONFIG)
+    save_state(path, team.with_manager(Person(name="Ada Okafor", id="U01ADA")), CONFIG, team)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["team-roles.json"]
