@@ -16,6 +16,7 @@ from rolebot.commands.init import init_command
 from rolebot.commands.members import members_command
 from rolebot.commands.rotate import rotate_command
 from rolebot.commands.schedule import schedule_command
+from rolebot.commands.secrets_check import secrets_app
 from rolebot.commands.standup import standup_command
 from rolebot.context import AppContext
 from rolebot.settings import GlobalOptions
@@ -96,6 +97,7 @@ app.command("standup")(standup_command)
 app.add_typer(calendar_app, name="calendar")
 app.command("init")(init_command)
 app.command("schedule")(schedule_command)
+app.add_typer(secrets_app, name="secrets")
 
 
 def main() -> None:

@@ -146,3 +146,10 @@ def state_table(
     for name, before, after in rows:
         table.add_row(name, _who(before), _who(after))
     return table
+
+
+def secrets_table(rows: Sequence[tuple[str, str, str, bool]]) -> RenderableType:
+    table = _table("Credentials (values are never shown)", "Credential", "Found in", "Status")
+    for label, where, status, ok in rows:
+        table.add_row(label, where, Text(status, style="green" if ok else "red"))
+    return table

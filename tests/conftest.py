@@ -65,7 +65,9 @@ Invoke = Callable[..., Result]
 def rolebot(sleeps: Sleeps) -> Invoke:
     """Run the rolebot CLI in-process: `rolebot("rotate", "support-triager", env={...})`."""
 
-    def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None, interactive: bool = False) -> Result:
+    def invoke(
+        *args: str, env: dict[str, str] | None = None, input: str | None = None, interactive: bool = False
+    ) -> Result:
         context = AppContext(sleep=sleeps, interactive=interactive)
         return CliRunner().invoke(app, list(args), env=env, input=input, obj=context, catch_exceptions=False)
 

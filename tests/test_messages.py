@@ -1,9 +1,8 @@
 from datetime import date
 
 from rolebot.messages import render_question, slack_escape
-from rolebot.models import Member
+from rolebot.models import ExistingStandup, Member
 from rolebot.standups import participants, plan_standup, standup_spec
-from rolebot.models import ExistingStandup
 from tests.helpers import ADA, BRUNO, CHEN, FACILITATOR, TRIAGER
 
 WED = date(2026, 12, 2)
@@ -52,7 +51,9 @@ def test_standup_plan_creates_updates_or_leaves_alone() -> None:
         10,
     )
     assert plan_standup(spec, None).action == "create"
-    same = ExistingStandup("7", spec.name, "#other", ("Thu",), "09:00:00", "Europe/Paris", (spec.question,), (ADA.id, CHEN.id))
+    same = ExistingStandup(
+        "7", spec.name, "#other", ("Thu",), "09:00:00", "Europe/Paris", (spec.question,), (ADA.id, CHEN.id)
+    )
     assert plan_standup(spec, same).action == "unchanged"  # schedule differences are people's tuning
     stale = ExistingStandup("7", spec.name, spec.channel, spec.days, spec.time, spec.timezone, ("old",), (BRUNO.id,))
     change = plan_standup(spec, stale)

@@ -140,5 +140,7 @@ def test_schedule_shows_who_comes_in_and_who_stays_on() -> None:
         (date(2026, 12, 9), DANA, CHEN, "rotation"),
         (date(2026, 12, 16), ADA, DANA, "calendar"),
     ]
-    monthly = plan_schedule(FACILITATOR, state(CHEN, last=date(2026, 12, 1)), TEAM, view(FACILITATOR), date(2027, 1, 1), 2)
+    monthly = plan_schedule(
+        FACILITATOR, state(CHEN, last=date(2026, 12, 1)), TEAM, view(FACILITATOR), date(2027, 1, 1), 2
+    )
     assert [(r.incoming, r.buddy) for r in monthly] == [(DANA, None), (ADA, None)]

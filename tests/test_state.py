@@ -40,17 +40,28 @@ def test_a_file_written_by_the_old_scripts_renders_back_byte_for_byte(tmp_path: 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ({**LEGACY, "support_triager": {"incoming": {"name": "B", "id": 7}}}, "support_triager.incoming.id: Input should be a valid string"),
-        ({**LEGACY, "support_triager": {"incoming": {"name": "B"}, "next": None}}, "support_triager.next: Extra inputs are not permitted"),
+        (
+            {**LEGACY, "support_triager": {"incoming": {"name": "B", "id": 7}}},
+            "support_triager.incoming.id: Input should be a valid string",
+        ),
+        (
+            {**LEGACY, "support_triager": {"incoming": {"name": "B"}, "next": None}},
+            "support_triager.next: Extra inputs are not permitted",
+        ),
         ({**LEGACY, "standup_manager": {"id": "U1"}}, "standup_manager.name: Field required"),
         ({**LEGACY, "standup_manager": "Chen"}, "standup_manager: Input should be a valid dictionary"),
         ({**LEGACY, "on_call": None}, "on_call: unknown key"),
-        ({**LEGACY, "last_rotated": {"support_triager": "next week"}}, "last_rotated.support_triager: 'next week' is not a date"),
+        (
+            {**LEGACY, "last_rotated": {"support_triager": "next week"}},
+            "last_rotated.support_triager: 'next week' is not a date",
+        ),
         ({**LEGACY, "last_rotated": {"on_call": "2026-12-02"}}, "last_rotated.on_call: unknown role"),
         ([1, 2], "expected a JSON object"),
     ],
 )
-def test_invalid_content_is_an_error_naming_the_file_and_the_path(tmp_path: Path, content: object, message: str) -> None:
+def test_invalid_content_is_an_error_naming_the_file_and_the_path(
+    tmp_path: Path, content: object, message: str
+) -> None:
     path = write(tmp_path / "team-roles.json", content)
     with pytest.raises(StateError) as caught:
         load_state(path, CONFIG)

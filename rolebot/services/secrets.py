@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -142,15 +141,17 @@ def has_sops_metadata(path: Path) -> bool:
 
 
 def sops_binary(settings: Settings) -> str:
-    found = shutil.which("sops", path=settings.environ.get("PATH"))
+    """The sops executable: $ROLEBOT_SOPS if set, else `sops` on PATH."""
+    explicit = settings.env("ROLEBOT_SOPS")
+    found = shutil.which(explicit or "sops", path=settings.environ.get("PATH"))
     if found:
         return found
-    beside = Path(sys.executable).parent / "sops"
-    if beside.is_file():
-        return str(beside)
+    if explicit:
+        raise CredentialsError(f"ROLEBOT_SOPS names {explicit!r}, which is not an executable", "fix the path")
     raise CredentialsError(
         "sops is not installed, so the secrets files cannot be decrypted",
-        "install it (`uv sync` installs sops-binary; or see https://github.com/getsops/sops/releases)",
+        "run rolebot with `uv run` (the dev dependencies include sops-binary) or install sops "
+        "from https://github.com/getsops/sops/releases",
     )
 
 
@@ -172,7 +173,7 @@ def decrypt(path: Path, settings: Settings) -> dict[str, Any]:
     except subprocess.TimeoutExpired:
         raise CredentialsError(f"sops took too long to decrypt {path}", "check access to the key service") from None
     if result.returncode != 0:
-        raise _sops_failure(path, result.stderr.decode("utf-8", "replace"))
+        raise _sops_failure(path, result.returncode, result.stderr.decode("utf-8", "replace"))
     try:
         document = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -182,23 +183,19 @@ def decrypt(path: Path, settings: Settings) -> dict[str, Any]:
     return document
 
 
-def _sops_failure(path: Path, stderr: str) -> CredentialsError:
+def _sops_failure(path: Path, code: int, stderr: str) -> CredentialsError:
     text = stderr.lower()
-    if "mac mismatch" in text:
+    if "mac mismatch" in text or "message authentication failed" in text or "data format" in text:
         return CredentialsError(
-            f"{path} failed sops' integrity check (MAC mismatch): it was changed without sops",
-            f"restore it with `git checkout -- {path}` or encrypt it again with sops",
+            f"{path} failed sops' integrity check: it was changed without sops",
+            f"restore it with `git checkout -- {path}`, or encrypt the value again with sops",
         )
-    if (
-        "data key" in text
-        or "no identity matched" in text
-        or "failed to decrypt" in text
-        or "0 successful groups" in text
-    ):
+    if "data key" in text or "no identity matched" in text or "0 successful groups" in text:
         return CredentialsError(
             f"sops found no key that can decrypt {path}",
             "set SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) to an age key it was encrypted for, "
             "or log in to Google Cloud for the team's KMS key (`gcloud auth application-default login`)",
         )
-    last = next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "no details")
-    return CredentialsError(f"sops could not decrypt {path}: {last[:200]}", "run `sops --decrypt` on it to see why")
+    return CredentialsError(
+        f"sops could not decrypt {path} (exit code {code})", f"run `sops --decrypt {path}` to see why"
+    )

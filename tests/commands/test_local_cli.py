@@ -100,7 +100,10 @@ def test_dry_run_changes_nothing(demo: Path, rolebot: Invoke, snapshot_files) ->
     ("content", "message"),
     [
         ("{", "state/team-roles.json is not valid JSON (line 1, column 2: Expecting property name"),
-        ('{"support_triager": {"incoming": {"name": "Bo", "id": 5}}}', "support_triager.incoming.id: Input should be a valid string"),
+        (
+            '{"support_triager": {"incoming": {"name": "Bo", "id": 5}}}',
+            "support_triager.incoming.id: Input should be a valid string",
+        ),
         ('{"support_triager": null, "on_call": {}}', "state/team-roles.json: on_call: unknown key"),
     ],
 )
@@ -176,10 +179,14 @@ def test_calendar_bulk_needs_confirmation_and_never_duplicates(demo: Path, roleb
     assert refused.exit_code == 1
     assert "there is no terminal to ask — review the preview, then pass --yes" in one_error_line(refused.stderr)
     assert not (demo / "calendar.ics").exists()
-    declined = rolebot("--today", monday(0), "calendar", "bulk", "support-triager", "-n", "4", input="n\n", interactive=True)
+    declined = rolebot(
+        "--today", monday(0), "calendar", "bulk", "support-triager", "-n", "4", input="n\n", interactive=True
+    )
     assert declined.exit_code == 1
     assert not (demo / "calendar.ics").exists()
-    accepted = rolebot("--today", monday(0), "calendar", "bulk", "support-triager", "-n", "4", input="y\n", interactive=True)
+    accepted = rolebot(
+        "--today", monday(0), "calendar", "bulk", "support-triager", "-n", "4", input="y\n", interactive=True
+    )
     assert accepted.exit_code == 0, accepted.output
     assert "✓ calendar: 4 created" in accepted.stderr
     again = rolebot("--today", monday(0), "calendar", "bulk", "support-triager", "-n", "4", "--yes")
@@ -243,7 +250,9 @@ def test_init_errors_list_the_candidates_and_write_nothing(demo: Path, rolebot: 
     assert unknown.exit_code == 2
     assert "--current: nobody called 'Zed' in @support-triagers" in one_error_line(unknown.stderr)
     assert "Ada Okafor (U05ADA1234)" in unknown.stderr
-    single = rolebot("init", "meeting-facilitator", "--current", "Ada", "--incoming", "Chen", "--standup-manager", "Chen")
+    single = rolebot(
+        "init", "meeting-facilitator", "--current", "Ada", "--incoming", "Chen", "--standup-manager", "Chen"
+    )
     assert single.exit_code == 2
     dry = rolebot("init", "support-triager", "--current", "Ada", "--standup-manager", "Chen", "--dry-run")
     assert dry.exit_code == 0
@@ -252,7 +261,9 @@ def test_init_errors_list_the_candidates_and_write_nothing(demo: Path, rolebot: 
 
 def test_init_creates_a_state_file_from_scratch(demo: Path, rolebot: Invoke) -> None:
     (demo / "team-roles.json").unlink()
-    result = rolebot("--today", "2026-12-03", "init", "meeting-facilitator", "--current", "Gita", "--standup-manager", "U05CHE9012")
+    result = rolebot(
+        "--today", "2026-12-03", "init", "meeting-facilitator", "--current", "Gita", "--standup-manager", "U05CHE9012"
+    )
     assert result.exit_code == 0, result.output
     assert read_json(demo / "team-roles.json") == {
         "standup_manager": {"name": "Chen Wei", "id": "U05CHE9012"},
@@ -283,8 +294,16 @@ def test_the_retired_role_starts_from_the_first_member_when_nobody_is_known(demo
 
 def test_every_command_has_help(rolebot: Invoke) -> None:
     for command in (
-        [], ["members"], ["rotate"], ["standup"], ["calendar"], ["calendar", "next"], ["calendar", "bulk"],
-        ["calendar", "delete"], ["init"], ["schedule"],
+        [],
+        ["members"],
+        ["rotate"],
+        ["standup"],
+        ["calendar"],
+        ["calendar", "next"],
+        ["calendar", "bulk"],
+        ["calendar", "delete"],
+        ["init"],
+        ["schedule"],
     ):
         result = rolebot(*command, "--help")
         assert result.exit_code == 0

@@ -63,7 +63,9 @@ class FakeResponse:
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> FakeResponse:
-        return cls(status, json.dumps(payload).encode(), {"Content-Type": "application/json; charset=UTF-8", **(headers or {})})
+        return cls(
+            status, json.dumps(payload).encode(), {"Content-Type": "application/json; charset=UTF-8", **(headers or {})}
+        )
 
 
 Handler = Callable[[FakeRequest], FakeResponse]
@@ -110,7 +112,7 @@ class FakeServer:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _handle(self) -> None:
