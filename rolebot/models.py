@@ -87,6 +87,8 @@ class StandupSpec:
     wait_time: int | None
     question: str
     participants: tuple[str, ...]
+    participant_names: tuple[str, ...] = ()
+    """For people: "Name (ID)" for each participant, in the same order."""
 
 
 @dataclass(frozen=True)

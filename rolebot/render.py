@@ -67,7 +67,7 @@ def rotation_table(plan: RotationPlan) -> RenderableType:
         table = _table(title, "Slot", "Serving")
         for slot, person in zip(role.slots, plan.before.slots, strict=False):
             table.add_row(slot, _who(person))
-        return _with_notes(table, plan.notes)
+        return table  # the step line says it was already rotated
     table = _table(title, "Slot", "Before", "After", "Why")
     for index, slot in enumerate(role.slots):
         before = plan.before.slots[index] if index < len(plan.before.slots) else None
@@ -85,6 +85,8 @@ def _with_notes(table: _Titled, notes: Sequence[str]) -> RenderableType:
 
 def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableType:
     items = [i for i in plan.items if i.action == "create"] if only_changes else list(plan.items)
+    if not plan.items:
+        return Group(*(Text(note) for note in plan.notes))
     creating = sum(1 for i in plan.items if i.action == "create")
     title = f"{plan.role.title} calendar: {creating} to create, {len(plan.items) - creating} already there"
     table = _table(title, "Starts", "Ends", "Who", "Action", "Why")
@@ -126,7 +128,7 @@ def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
     fields.add_row("channel", spec.channel)
     fields.add_row("schedule", f"{', '.join(spec.days)} at {spec.time} ({spec.timezone})")
     fields.add_row("wait time", "ask at the exact time" if spec.wait_time in (None, -1) else f"{spec.wait_time} min")
-    fields.add_row("participants", ", ".join(spec.participants))
+    fields.add_row("participants", ", ".join(spec.participant_names or spec.participants))
     body = Group(Text(spec.question), Text(""), fields)
     return Panel(body, title=f"Geekbot standup {spec.name}", subtitle=subtitle, subtitle_align="right", expand=False)
 

@@ -42,6 +42,7 @@ def standup_spec(role: RoleConfig, serving: Sequence[Member], manager: Member | 
         wait_time=settings.wait_time,
         question=render_question(role, incoming, buddy, handoff),
         participants=participants(incoming, manager),
+        participant_names=tuple({m.id: m.label() for m in (incoming, manager)}.values()),
     )
 
 

@@ -211,6 +211,7 @@ def rotate_command(
             render_standup_preview(app, standup_change)
         if calendar_plan is not None:
             app.out.print(series_table(calendar_plan, only_changes=True))
+        app.say("dry run: nothing was changed")
     else:
         if run.rotation is not None:
             written = save_state(app.settings.state_path, new_team, app.config, team)

@@ -170,7 +170,7 @@ def test_standup_dry_run_shows_the_message_and_fields(demo: Path, rolebot: Invok
     assert result.exit_code == 0
     assert "Hi Bruno!" in result.stdout
     assert "#support-freshdesk" in result.stdout
-    assert "U05BRU5678, U05CHE9012" in result.stdout
+    assert "Bruno Silva (U05BRU5678), Chen Wei (U05CHE9012)" in result.stdout
     assert "would create the standup SupportTriagerStandup (it runs weekly on Wed)" in result.stdout
 
 
