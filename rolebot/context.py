@@ -87,6 +87,10 @@ class AppContext:
     def services(self) -> Services:
         return Services(self)
 
+    def close(self) -> None:
+        if "services" in self.__dict__:
+            self.services.close()
+
 
 class Services:
     """Builds each service once, live or local as the backend setting and credentials say."""
@@ -157,6 +161,15 @@ class Services:
 
     def notifier(self) -> Notifier:
         return self._get("notifier")  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Close the clients that were built (their connection pools)."""
+        with self._lock:
+            built, self._built = list(self._built.values()), {}
+        for service in built:
+            closer = getattr(service, "close", None)
+            if callable(closer):
+                closer()
 
     def _get(self, kind: ServiceKind) -> object:
         with self._lock:

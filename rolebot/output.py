@@ -64,6 +64,10 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
                 + ("please report it with the traceback above" if verbose else "re-run with --verbose for details")
             )
             raise typer.Exit(1) from None
+        finally:
+            ctx = kwargs.get("ctx")
+            if isinstance(ctx, typer.Context) and ctx.find_root().obj is not None:
+                app_context(ctx).close()
 
     return wrapper
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from rolebot.output import app_context, handle_errors
+
+if TYPE_CHECKING:
+    from rolebot.context import ServiceKind
 
 secrets_app = typer.Typer(help="Inspect credentials without showing them.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -41,9 +46,10 @@ def secrets_check(ctx: typer.Context) -> None:
         except CredentialsError as error:
             rows.append((credential.label, where, str(error), False))
     services = []
-    for kind in ("members", "calendar", "notifier"):
+    kinds: tuple[ServiceKind, ...] = ("members", "calendar", "notifier")
+    for kind in kinds:
         try:
-            mode = "live" if app.services.is_live(kind) else "local"  # type: ignore[arg-type]
+            mode = "live" if app.services.is_live(kind) else "local"
         except RolebotError as error:
             mode = f"unavailable ({error.message})"
         services.append(f"{kind}: {mode}")

@@ -6,8 +6,9 @@ are returned to the service client, which maps them to a message that names the 
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +48,7 @@ class HttpClient:
             transport=transport,
             follow_redirects=False,
         )
+        self._counter = itertools.count(1)
         self.requests = 0
 
     def close(self) -> None:
@@ -60,35 +62,43 @@ class HttpClient:
         params: Mapping[str, str] | None = None,
         json: Any = None,
         retry_unsent_only: bool = False,
+        rate_limited: Callable[[httpx.Response], str | None] | None = None,
     ) -> httpx.Response:
         """Send a request, retrying what is safe to retry.
 
         With `retry_unsent_only` (for writes that must not happen twice) only failures
         where the server certainly did nothing are retried: 429 and failed connections.
+        `rate_limited` recognises rate limiting a service reports another way than 429
+        (Slack's HTTP 200 `"error": "ratelimited"`) and returns its code; it is retried
+        the same way.
         """
         for attempt in range(1, self.policy.attempts + 1):
             started = time.monotonic()
             last = attempt == self.policy.attempts
             try:
-                self.requests += 1
+                self.requests = next(self._counter)
                 response = self._client.request(method, path, params=params, json=json)
             except httpx.TransportError as exc:
                 self._note(f"{method} {path} failed: {type(exc).__name__} ({_ms(started)} ms)")
                 unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 if last or (retry_unsent_only and not unsent):
+                    problem = "cannot reach" if unsent else "no answer from"
                     raise ServiceError(
                         self.service,
-                        f"cannot reach {self._host} ({_transport_reason(exc)}) after {attempt} tries",
+                        f"{problem} {self._host} ({_transport_reason(exc)}) after {attempt} tries",
                         f"check the network, or {self.url_setting} if you set it; re-running is safe",
                     ) from None
                 self._sleep(self.policy.backoff(attempt))
                 continue
             self._note(f"{method} {path} {response.status_code} ({_ms(started)} ms)")
-            if response.status_code == 429:
+            limited = "HTTP 429" if response.status_code == 429 else None
+            if limited is None and rate_limited is not None and (code := rate_limited(response)):
+                limited = f"{path}: {code}"
+            if limited is not None:
                 if last:
                     raise ServiceError(
                         self.service,
-                        f"rate limit hit and still in force after {attempt} tries (HTTP 429)",
+                        f"rate limit hit and still in force after {attempt} tries ({limited})",
                         "wait a few minutes and run the command again; re-running is safe",
                     )
                 self._sleep(self.policy.retry_after(response.headers.get("Retry-After"), attempt))

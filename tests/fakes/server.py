@@ -50,7 +50,8 @@ class FakeRequest:
             values = self.form().get(name)
             return values[0] if values else None
         if "application/json" in content_type and self.body:
-            value = self.json().get(name)
+            document = self.json()
+            value = document.get(name) if isinstance(document, dict) else None
             return None if value is None else str(value)
         return None
 
@@ -146,7 +147,9 @@ class FakeServer:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def requests(self) -> list[FakeRequest]:
