@@ -17,7 +17,7 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
 from rolebot.events import CalendarView, new_event
 from rolebot.models import CalendarEvent, Member, NewEvent
-from rolebot.rotation import Source, Starter, Timeline, fixed_from_state, successor
+from rolebot.rotation import Source, Starter, Timeline, fixed_from_state
 from rolebot.state import RoleState
 
 Action = Literal["create", "exists"]
@@ -86,6 +86,32 @@ def plan_fill(
     return SeriesPlan(role, _items(role, starters, calendar))
 
 
+def _timeline(
+    role: RoleConfig,
+    state: RoleState,
+    order: Sequence[Member],
+    calendar: CalendarView,
+    handoff: date,
+    first: date,
+    member: Member | None,
+) -> Timeline:
+    """`member` serving first on `first` if given, else what the state records."""
+    if member is not None:
+        return Timeline(role, order, calendar, {first: member}, "chosen")
+    return state_timeline(role, state, order, calendar, handoff)
+
+
+def _walk(
+    role: RoleConfig,
+    timeline: Timeline,
+    calendar: CalendarView,
+    first: date,
+    count: int,
+    previous: Member | None = None,
+) -> tuple[SeriesItem, ...]:
+    return _items(role, timeline.walk(first, dates.shift(first, role, count - 1), previous), calendar)
+
+
 def _continue_after(
     role: RoleConfig,
     state: RoleState,
@@ -98,22 +124,16 @@ def _continue_after(
     """`count` handoffs after the last event of the series (or from the horizon's start if
     there is none), with `member` serving first if given."""
     last_start = calendar.last_start()
-    notes: list[str] = []
     if last_start is None:
-        first, _ = horizon_range(role, handoff)
-        if member is not None:
-            timeline = Timeline(role, order, calendar, {first: member}, "chosen")
-        else:
-            timeline = state_timeline(role, state, order, calendar, handoff)
-            notes.append(f"the calendar has no {role.title} events: starting from the state at {first}")
-        return _items(role, timeline.walk(first, dates.shift(first, role, count - 1)), calendar), notes
+        first = horizon_range(role, handoff)[0]
+        timeline = _timeline(role, state, order, calendar, handoff, first, member)
+        notes = [] if member else [f"the calendar has no {role.title} events: starting from the state at {first}"]
+        return _walk(role, timeline, calendar, first, count), notes
     first = dates.handoff_on_or_after(last_start + timedelta(days=1), role)
     if member is not None:
-        timeline = Timeline(role, order, calendar, {first: member}, "chosen")
-        return _items(role, timeline.walk(first, dates.shift(first, role, count - 1)), calendar), notes
+        return _walk(role, _timeline(role, state, order, calendar, handoff, first, member), calendar, first, count), []
     previous = calendar.member_at(last_start)
-    timeline = Timeline(role, order, calendar)
-    return _items(role, timeline.walk(first, dates.shift(first, role, count - 1), previous), calendar), notes
+    return _walk(role, Timeline(role, order, calendar), calendar, first, count, previous), []
 
 
 def plan_next(
@@ -148,12 +168,8 @@ def plan_bulk(
     first = dates.handoff_on_or_after(start, role)
     if first != start:
         notes.append(f"{start} is not a handoff day: starting on {dates.human(first)} instead")
-    last = dates.shift(first, role, count - 1)
-    if member is not None:
-        timeline = Timeline(role, order, calendar, {first: member}, "chosen")
-    else:
-        timeline = state_timeline(role, state, order, calendar, handoff)
-    return SeriesPlan(role, _items(role, timeline.walk(first, last), calendar), tuple(notes))
+    timeline = _timeline(role, state, order, calendar, handoff, first, member)
+    return SeriesPlan(role, _walk(role, timeline, calendar, first, count), tuple(notes))
 
 
 def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: date | None) -> DeletePlan:
@@ -184,7 +200,3 @@ def plan_schedule(
         problem = str(starter.problem) if starter.problem else None
         rows.append(ScheduleRow(starter.day, starter.member, buddy, starter.source, problem))
     return tuple(rows)
-
-
-def first_member(order: Sequence[Member], role: RoleConfig) -> Member:
-    return successor(order, None, role.usergroup)
