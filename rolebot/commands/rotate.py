@@ -34,6 +34,7 @@ class Step:
     name: str
     ok: bool = True
     text: str = ""
+    error: Exception | None = None
 
     def line(self) -> str:
         return f"{'✓' if self.ok else '✗'} {self.name}: {self.text}"
@@ -51,7 +52,10 @@ class RotateRun:
     steps: list[Step] = field(default_factory=list)
 
     def fail(self, name: str, error: Exception) -> Step:
-        step = Step(name, False, str(error))
+        """Record a failed step; an error already reported by another step is not repeated."""
+        earlier = next((s.name for s in self.steps if not s.ok and s.error is error), None)
+        text = f"not done: same problem as the {earlier} step" if earlier else str(error)
+        step = Step(name, False, text, error)
         self.steps.append(step)
         return step
 
