@@ -7,20 +7,29 @@ works on `datetime.date`, so daylight saving can never move a handoff.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import pendulum
-
-from rolebot.config import WEEKDAYS, RoleConfig
+from rolebot.config import WEEKDAYS
 from rolebot.errors import UsageError
+
+if TYPE_CHECKING:
+    from rolebot.config import RoleConfig
+
+
+# pendulum is imported where it is used: most date arithmetic here needs only `datetime`.
 
 
 def today_in(timezone: str) -> date:
+    import pendulum
+
     now = pendulum.now(timezone)
     return date(now.year, now.month, now.day)
 
 
 def parse_date(value: str, option: str) -> date:
     """Parse YYYY-MM-DD strictly; anything else is a usage error naming the option."""
+    import pendulum
+
     try:
         parsed = pendulum.from_format(value, "YYYY-MM-DD")
     except ValueError:
@@ -69,4 +78,6 @@ def handoffs(first: date, role: RoleConfig, count: int) -> list[date]:
 
 def human(day: date) -> str:
     """'Wednesday 2 December 2026'."""
+    import pendulum
+
     return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY")
