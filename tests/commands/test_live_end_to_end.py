@@ -208,3 +208,31 @@ def test_no_secret_ever_appears_in_output_or_the_step_summary(live: Live, rolebo
         assert secret not in shown
     assert MASK not in shown  # nothing even had to be masked: secrets never reach a message
     assert "Traceback" not in shown
+
+
+def test_ten_weekly_runs_all_live_keep_everything_in_step(live: Live, rolebot: Invoke) -> None:
+    order = ["Ada Okafor", "Bruno Silva", "Chen Wei", "Dana Kowalski", "Emeka Nwosu", "Farah Haddad"]
+    preview = live.run(rolebot, "rotate", "support-triager", "--dry-run")
+    assert preview.exit_code == 0, preview.output
+    assert live.standups() == []
+    assert live.google.batch_sizes == []
+    assert "would create the standup SupportTriagerStandup" in preview.stdout
+    for week in range(10):
+        today = MONDAY + timedelta(weeks=week)
+        result = live.run(rolebot, "rotate", "support-triager", today=today)
+        assert result.exit_code == 0, result.output
+        state = read_json(live.state)["support_triager"]
+        incoming, current = order[(week + 2) % 6], order[(week + 1) % 6]
+        assert (state["incoming"]["name"], state["current"]["name"]) == (incoming, current)
+        (standup,) = live.standups()
+        assert standup["questions"][0]["text"].startswith(f"Hi {incoming.split()[0]}!")
+        starts = live.triager_starts()
+        assert starts == sorted(set(starts))
+        assert starts[-1] == date(2027, 11, 24) + timedelta(weeks=week)
+        writes = (len(live.google.batch_sizes), live.state.read_bytes(), live.standups())
+        standup_again = live.run(rolebot, "standup", "support-triager", today=today)
+        assert "already up to date: nothing sent" in standup_again.stderr
+        assert live.run(rolebot, "rotate", "support-triager", today=today).exit_code == 0
+        assert (len(live.google.batch_sizes), live.state.read_bytes(), live.standups()) == writes
+    every_week = [s for s in live.triager_starts() if s >= date(2026, 11, 25)]
+    assert every_week == [date(2026, 11, 25) + timedelta(weeks=i) for i in range(len(every_week))]
