@@ -104,8 +104,10 @@ class Services:
 
     def __init__(self, app: AppContext) -> None:
         self.app = app
-        self._lock = threading.Lock()
-        self._built: dict[ServiceKind, object] = {}
+        self._locks: dict[ServiceKind, threading.Lock] = {kind: threading.Lock() for kind in self.NAMES}
+        self._members: MembersSource | None = None
+        self._calendar: CalendarStore | None = None
+        self._notifier: Notifier | None = None
         self._warned: set[ServiceKind] = set()
 
     @cached_property
@@ -145,7 +147,7 @@ class Services:
         return False
 
     def describe(self, kind: ServiceKind) -> str:
-        built = self._built.get(kind)
+        built = {"members": self._members, "calendar": self._calendar, "notifier": self._notifier}[kind]
         return str(getattr(built, "description", "unavailable"))
 
     def banner(self, *kinds: ServiceKind) -> None:
@@ -153,63 +155,71 @@ class Services:
         if kinds:
             self.app.say("backends: " + " · ".join(f"{k}: {self.describe(k)}" for k in kinds), style="dim")
 
+    # Each service is built once, under its own lock, so different services can be built
+    # (credentials decrypted, heavy client libraries imported) in different threads at once.
+
     def members(self) -> MembersSource:
-        return self._get("members")  # type: ignore[return-value]
+        with self._locks["members"]:
+            if self._members is None:
+                self._members = self._build_members()
+            return self._members
 
     def calendar(self) -> CalendarStore:
-        return self._get("calendar")  # type: ignore[return-value]
+        with self._locks["calendar"]:
+            if self._calendar is None:
+                self._calendar = self._build_calendar()
+            return self._calendar
 
     def notifier(self) -> Notifier:
-        return self._get("notifier")  # type: ignore[return-value]
+        with self._locks["notifier"]:
+            if self._notifier is None:
+                self._notifier = self._build_notifier()
+            return self._notifier
 
     def close(self) -> None:
         """Close the clients that were built (their connection pools)."""
-        with self._lock:
-            built, self._built = list(self._built.values()), {}
+        built = (self._members, self._calendar, self._notifier)
+        self._members = self._calendar = self._notifier = None
         for service in built:
             closer = getattr(service, "close", None)
             if callable(closer):
                 closer()
 
-    def _get(self, kind: ServiceKind) -> object:
-        with self._lock:
-            if kind not in self._built:
-                self._built[kind] = self._build(kind)
-            return self._built[kind]
-
-    def _build(self, kind: ServiceKind) -> object:
+    def _build_members(self) -> MembersSource:
         settings = self.app.settings
-        live = self.is_live(kind)
-        if kind == "members":
-            if not live:
-                from rolebot.services.local import LocalRoster
+        if not self.is_live("members"):
+            from rolebot.services.local import LocalRoster
 
-                return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
-            from rolebot.services.secrets import SLACK_TOKEN
-            from rolebot.services.slack import SlackMembers
+            return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
+        from rolebot.services.secrets import SLACK_TOKEN
+        from rolebot.services.slack import SlackMembers
 
-            return SlackMembers.connect(
-                settings.slack_api_url, self.credentials.secret(SLACK_TOKEN), sleep=self.app.sleep, log=self.app.log
+        return SlackMembers.connect(
+            settings.slack_api_url, self.credentials.secret(SLACK_TOKEN), sleep=self.app.sleep, log=self.app.log
+        )
+
+    def _build_calendar(self) -> CalendarStore:
+        settings = self.app.settings
+        if not self.is_live("calendar"):
+            from rolebot.services.local import IcsCalendar
+
+            return IcsCalendar(
+                settings.calendar_path, self.app.config.timezone, shown(settings.calendar_path, settings.cwd)
             )
-        if kind == "calendar":
-            if not live:
-                from rolebot.services.local import IcsCalendar
+        from rolebot.services.gcal import GoogleCalendar
+        from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
 
-                return IcsCalendar(
-                    settings.calendar_path, self.app.config.timezone, shown(settings.calendar_path, settings.cwd)
-                )
-            from rolebot.services.gcal import GoogleCalendar
-            from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
+        return GoogleCalendar.connect(
+            settings.google_api_url,
+            self.credentials.secret(CALENDAR_ID),
+            self.credentials.document(GOOGLE_KEY),
+            team_timezone=self.app.config.timezone,
+            sleep=self.app.sleep,
+            log=self.app.log,
+        )
 
-            return GoogleCalendar.connect(
-                settings.google_api_url,
-                self.credentials.secret(CALENDAR_ID),
-                self.credentials.document(GOOGLE_KEY),
-                team_timezone=self.app.config.timezone,
-                sleep=self.app.sleep,
-                log=self.app.log,
-            )
-        if not live:
+    def _build_notifier(self) -> Notifier:
+        if not self.is_live("notifier"):
             from rolebot.services.local import TerminalNotifier
 
             return TerminalNotifier(self._show_standup)
@@ -217,7 +227,10 @@ class Services:
         from rolebot.services.secrets import GEEKBOT_TOKEN
 
         return GeekbotNotifier.connect(
-            settings.geekbot_api_url, self.credentials.secret(GEEKBOT_TOKEN), sleep=self.app.sleep, log=self.app.log
+            self.app.settings.geekbot_api_url,
+            self.credentials.secret(GEEKBOT_TOKEN),
+            sleep=self.app.sleep,
+            log=self.app.log,
         )
 
     def _show_standup(self, spec: StandupSpec) -> None:

@@ -42,12 +42,6 @@ def _month_start_shift(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def is_handoff(day: date, role: RoleConfig) -> bool:
-    if role.cadence == "weekly":
-        return day.weekday() == WEEKDAYS.index(role.weekday or "monday")
-    return day.day == role.day_of_month
-
-
 def handoff_on_or_after(day: date, role: RoleConfig) -> date:
     """The first handoff day on or after `day`."""
     if role.cadence == "weekly":
@@ -70,10 +64,6 @@ def shift(day: date, role: RoleConfig, periods: int) -> date:
     if role.cadence == "weekly":
         return day + timedelta(weeks=periods)
     return _month_start_shift(day, periods).replace(day=day.day)
-
-
-def handoffs(first: date, role: RoleConfig, count: int) -> list[date]:
-    return [shift(first, role, i) for i in range(count)]
 
 
 def human(day: date) -> str:

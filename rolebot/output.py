@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
-from rolebot.errors import RolebotError, UsageError
+from rolebot.errors import RolebotError
 
 if TYPE_CHECKING:
     from rolebot.context import AppContext
@@ -92,8 +92,3 @@ def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int]
     with Progress(*columns, console=app.err, transient=False) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
-
-
-def require(condition: bool, message: str, hint: str) -> None:
-    if not condition:
-        raise UsageError(message, hint)

@@ -4,42 +4,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rolebot import dates
-from rolebot.concurrency import Outcome, gather
+from rolebot.concurrency import Outcome, Together
 from rolebot.config import RoleConfig
 from rolebot.context import AppContext, ServiceKind
-from rolebot.errors import UsageError
+from rolebot.errors import RolebotError, UsageError
 from rolebot.events import CalendarView, match_name
 from rolebot.models import CalendarEvent, ExistingStandup, Member
 from rolebot.rotation import rotation_order
 from rolebot.state import TeamState, load_state
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Reads:
-    """What a command read from the services, each read's value or error kept apart."""
+    """What a command read from the services, each read's value or error kept apart until needed."""
 
-    members: Outcome[object]
-    events: Outcome[object]
-    standup: Outcome[object]
+    members: Outcome[list[Member]] | None = None
+    events: Outcome[list[CalendarEvent]] | None = None
+    standup: Outcome[ExistingStandup | None] | None = None
 
     def order(self) -> tuple[Member, ...]:
-        return rotation_order(self.members.get())  # type: ignore[arg-type]
+        members: list[Member] = _read(self.members, "members")
+        return rotation_order(members)
 
     def calendar(self, role: RoleConfig, order: Sequence[Member]) -> CalendarView:
-        events: list[CalendarEvent] = self.events.get()  # type: ignore[assignment]
+        events: list[CalendarEvent] = _read(self.events, "calendar events")
         return CalendarView(role, events, order)
 
     def existing_standup(self) -> ExistingStandup | None:
-        return self.standup.get()  # type: ignore[return-value]
+        return None if self.standup is None else self.standup.get()
 
 
-SKIPPED: Outcome[object] = Outcome(None, None)
+def _read(outcome: Outcome[T] | None, what: str) -> T:
+    if outcome is None:
+        raise RolebotError(f"internal error: the {what} were not read", "please report this bug")
+    return outcome.get()
 
 
 def read_services(
@@ -52,22 +58,18 @@ def read_services(
 ) -> Reads:
     """Read members, calendar events and the standup at the same time (building each client,
     decrypting its credentials included, in its own thread), then show the backends used."""
-    kinds: list[ServiceKind] = []
-    tasks: dict[str, Callable[[], object]] = {}
     services = app.services
-    if members:
-        kinds.append("members")
-        tasks["members"] = lambda: services.members().members(role.usergroup)
-    if events_from is not None:
-        kinds.append("calendar")
-        start = events_from
-        tasks["events"] = lambda: services.calendar().list_events(start, None)
-    if standup:
-        kinds.append("notifier")
-        tasks["standup"] = lambda: services.notifier().find_standup(role.standup.name)
-    results = gather(tasks)
-    services.banner(*kinds)
-    return Reads(results.get("members", SKIPPED), results.get("events", SKIPPED), results.get("standup", SKIPPED))
+    start = events_from
+    with Together(3) as together:
+        found = together.start(lambda: services.members().members(role.usergroup)) if members else None
+        listed = together.start(lambda: services.calendar().list_events(start, None)) if start else None
+        existing = together.start(lambda: services.notifier().find_standup(role.standup.name)) if standup else None
+    reads = Reads(
+        found.result() if found else None, listed.result() if listed else None, existing.result() if existing else None
+    )
+    used: list[tuple[ServiceKind, object]] = [("members", found), ("calendar", listed), ("notifier", existing)]
+    services.banner(*(kind for kind, future in used if future is not None))
+    return reads
 
 
 def role_and_state(app: AppContext, role_key: str, *, missing_ok: bool = False) -> tuple[RoleConfig, TeamState]:
