@@ -235,11 +235,11 @@ def test_a_deleted_event_is_restored_not_duplicated(google: FakeGoogle, sleeps: 
     assert [c.method for c in google.calls if c.event_id == events[1].id][-3:] == ["POST", "GET", "PUT"]
 
 
-def test_two_concurrent_creators_make_each_event_once(google: FakeGoogle, sleeps: Sleeps) -> None:
-    events = weekly(60)
+def race(google: FakeGoogle, sleeps: Sleeps, events: list[NewEvent]) -> list[WriteReport]:
+    """Two rolebot runs creating the same events at the same moment."""
     calendars = [connect(google, sleeps), connect(google, sleeps)]
-    reports: list[WriteReport] = []
     start = threading.Barrier(2)
+    reports: list[WriteReport] = []
 
     def run(calendar: GoogleCalendar) -> None:
         start.wait()
@@ -250,6 +250,12 @@ def test_two_concurrent_creators_make_each_event_once(google: FakeGoogle, sleeps
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return reports
+
+
+def test_two_concurrent_creators_make_each_event_once(google: FakeGoogle, sleeps: Sleeps) -> None:
+    events = weekly(60)
+    reports = race(google, sleeps, events)
 
     wanted = sorted(e.id for e in events)
     assert sorted(e["id"] for e in google.events(include_cancelled=True)) == wanted
@@ -265,19 +271,7 @@ def test_concurrent_restores_still_make_one_event(google: FakeGoogle, sleeps: Sl
     first = connect(google, sleeps)
     first.create_events(events, Progress())
     first.delete_events([e.as_calendar_event() for e in events], Progress())
-    calendars = [connect(google, sleeps), connect(google, sleeps)]
-    start = threading.Barrier(2)
-    reports: list[WriteReport] = []
-
-    def run(calendar: GoogleCalendar) -> None:
-        start.wait()
-        reports.append(calendar.create_events(events, Progress()))
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calendars]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    reports = race(google, sleeps, events)
     stored = google.events(include_cancelled=True)
     assert sorted(e["id"] for e in stored) == sorted(e.id for e in events)
     assert all(e["status"] == "confirmed" for e in stored)
