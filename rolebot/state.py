@@ -200,5 +200,10 @@ def save_state(path: Path, state: TeamState, config: Config, previous: TeamState
     """Write the state atomically; return False (and leave the file alone) if nothing changed."""
     if previous is not None and previous.to_json(config) == state.to_json(config) and path.exists():
         return False
-    write_atomic(path, render_state(state, config))
+    try:
+        write_atomic(path, render_state(state, config))
+    except OSError as exc:
+        raise StateError(
+            f"cannot write the state file {path}: {exc.strerror or exc}", "check the directory and its permissions"
+        ) from None
     return True

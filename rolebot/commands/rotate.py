@@ -217,13 +217,20 @@ def rotate_command(
             app.out.print(series_table(calendar_plan, only_changes=True))
         app.say("dry run: nothing was changed")
     else:
+        state_error: Exception | None = None
         if run.rotation is not None:
-            written = save_state(app.settings.state_path, new_team, app.config, team)
-            run.steps.append(
-                Step(
-                    "state", True, _state_text(run.rotation, written, shown(app.settings.state_path, app.settings.cwd))
-                )
-            )
+            try:
+                written = save_state(app.settings.state_path, new_team, app.config, team)
+            except RolebotError as error:
+                state_error = run.fail("state", error).error
+            else:
+                path = shown(app.settings.state_path, app.settings.cwd)
+                run.steps.append(Step("state", True, _state_text(run.rotation, written, path)))
+        if state_error is not None:  # the standup and calendar would describe a rotation that is not recorded
+            for name, planned in (("standup", standup_change), ("calendar", calendar_plan)):
+                if planned is not None:
+                    run.fail(name, state_error)
+            standup_change = calendar_plan = None
         writes: dict[str, Callable[[], str]] = {}
         if standup_change is not None:
             change = standup_change

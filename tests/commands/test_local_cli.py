@@ -1,6 +1,8 @@
 """Every command end to end on the embedded local backend (no credentials, no network)."""
 
 import json
+import resource
+import signal
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -308,3 +310,22 @@ def test_every_command_has_help(rolebot: Invoke) -> None:
         result = rolebot(*command, "--help")
         assert result.exit_code == 0
         assert "Usage: rolebot" in result.stdout
+
+
+def test_a_state_file_that_cannot_be_written_stops_the_other_steps(demo: Path, rolebot: Invoke) -> None:
+    # A file-size limit of 64 bytes makes every file write fail (EFBIG), even for root.
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, limits[1]))
+    try:
+        result = rolebot("--today", monday(0), "rotate", "support-triager")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+    assert "✗ state: cannot write the state file state/team-roles.json: File too large" in result.stderr
+    assert "✗ standup: not done: same problem as the state step" in result.stderr
+    assert "✗ calendar: not done: same problem as the state step" in result.stderr
+    assert not (demo / "calendar.ics").exists()
+    assert read_json(demo / "team-roles.json")["last_rotated"] == {"support_triager": "2026-11-25"}
+    assert sorted(p.name for p in demo.iterdir()) == ["roster.json", "team-roles.json"]  # no temporary file left
+    assert one_error_line(result.stderr).startswith("Error: 3 of 3 steps failed")
