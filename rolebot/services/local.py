@@ -114,7 +114,12 @@ class IcsCalendar:
             ) from None
 
     def _save(self, calendar: Any) -> None:
-        write_atomic(self.path, calendar.to_ical().decode("utf-8"))
+        try:
+            write_atomic(self.path, calendar.to_ical().decode("utf-8"))
+        except OSError as exc:
+            raise LocalDataError(
+                f"cannot write {self.name}: {exc.strerror or exc}", "check the directory and its permissions"
+            ) from None
 
     def _as_date(self, value: date | datetime) -> date:
         if isinstance(value, datetime):
