@@ -74,6 +74,14 @@ def rolebot(sleeps: Sleeps) -> Invoke:
     return invoke
 
 
+def one_error_line(stderr: str) -> str:
+    """The single `Error: ...` line a failed command prints (and no traceback)."""
+    lines = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text())
 

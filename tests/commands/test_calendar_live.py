@@ -17,7 +17,7 @@ from typer.testing import Result
 
 from rolebot.events import event_id
 from rolebot.redaction import MASK
-from tests.conftest import Invoke, Sleeps, read_json
+from tests.conftest import Invoke, Sleeps, one_error_line, read_json
 from tests.fakes.google import FakeGoogle, load_test_key, seed_team_calendar
 from tests.fakes.server import closed_port_url
 
@@ -76,10 +76,7 @@ def secrets_of(google: FakeGoogle) -> list[str]:
 def assert_clean_failure(result: Result, google: FakeGoogle, before: dict[str, bytes], after: dict[str, bytes]) -> None:
     """Exit 1, exactly one `Error:` line, no traceback, files untouched, no secret shown."""
     assert result.exit_code == 1, result.output
-    assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
-        line for line in result.stderr.splitlines() if line.startswith("Error:")
-    ]
-    assert len([line for line in result.stderr.splitlines() if line.startswith("Error:")]) == 1, result.stderr
+    assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [one_error_line(result.stderr)]
     assert "Traceback" not in result.output
     assert after == before
     for secret in secrets_of(google):

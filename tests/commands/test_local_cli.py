@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke, read_json
+from tests.conftest import Invoke, one_error_line, read_json
 
 MONDAY = date(2026, 11, 30)
 
@@ -20,13 +20,6 @@ def monday(week: int) -> str:
 def plain(text: str) -> str:
     """Rendered output without the padding rich leaves at line ends."""
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
-
-
-def one_error_line(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.startswith("Error: ")]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    return lines[0]
 
 
 def test_members_table_and_json(demo: Path, rolebot: Invoke) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.conftest import Invoke, Sleeps, read_json
+from tests.conftest import Invoke, Sleeps, one_error_line, read_json
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
 from tests.fakes.slack import TOKEN, FakeSlack, demo_workspace, human
 
@@ -81,15 +81,14 @@ def methods(server: FakeServer) -> list[str]:
 def assert_one_error_line(result: Result, *fragments: str) -> str:
     """Exit 1, exactly one `Error:` line on stderr (the last), no traceback, no token anywhere."""
     assert result.exit_code == 1, result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, result.stderr
-    assert result.stderr.rstrip("\n").splitlines()[-1] == errors[0]
+    error = one_error_line(result.stderr)
+    assert result.stderr.rstrip("\n").splitlines()[-1] == error
     for fragment in fragments:
-        assert fragment in errors[0]
+        assert fragment in error
     assert "Traceback" not in result.output
     assert TOKEN not in result.stdout
     assert TOKEN not in result.stderr
-    return errors[0]
+    return error
 
 
 # --- members ---------------------------------------------------------------------------------------

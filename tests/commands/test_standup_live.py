@@ -14,20 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import Invoke, Sleeps, read_json
+from tests.conftest import Invoke, Sleeps, one_error_line, read_json
 from tests.fakes.geekbot import DEMO_KEY, DEMO_OWNER, FakeGeekbot
 from tests.fakes.server import FakeServer
 
 BRUNO, ADA = "U05BRU5678", "U05ADA1234"
 NEXT_WEEK = "2026-11-30"  # the demo state was rotated for Wed 25 Nov; this plans Wed 2 Dec
 NAME = "SupportTriagerStandup"
-
-
-def one_error_line(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.startswith("Error: ")]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    return lines[0]
 
 
 def writes(server: FakeServer) -> list[str]:
