@@ -60,17 +60,6 @@ class RotateRun:
         return step
 
 
-def _attempt(run: RotateRun, name: str, action: Callable[[], str]) -> Step:
-    from rolebot.errors import RolebotError
-
-    try:
-        step = Step(name, True, action())
-    except RolebotError as error:
-        return run.fail(name, error)
-    run.steps.append(step)
-    return step
-
-
 def _order(run: RotateRun) -> tuple[Member, ...]:
     return run.reads.order()
 
