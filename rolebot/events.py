@@ -21,6 +21,10 @@ from rolebot.models import CalendarEvent, Member, NewEvent
 
 PRIVATE_ROLE = "rolebot_role"
 PRIVATE_MEMBER = "rolebot_member"
+PRIVATE_PINNED = "rolebot_pinned"
+"""Set on events rolebot writes for `swap` and `cover` ("swap" or "cover"): they are pinned."""
+PRIVATE_SWAP = "rolebot_swap"
+"""On a swapped event: "<partner date> <Slack ID>", the other traded handoff and who now serves it."""
 
 
 def event_id(role_key: str, start: date) -> str:

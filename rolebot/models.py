@@ -62,6 +62,22 @@ class NewEvent:
         return CalendarEvent(self.id, self.summary, self.start, self.end, True, self.private)
 
 
+@dataclass(frozen=True)
+class EventUpdate:
+    """New content for an existing event, written in place: same ID, same dates; a new summary,
+    description and rolebot's private properties (`private` is the whole set rolebot wants)."""
+
+    id: str
+    summary: str
+    description: str
+    start: date
+    end: date
+    private: Mapping[str, str]
+
+    def as_calendar_event(self) -> CalendarEvent:
+        return CalendarEvent(self.id, self.summary, self.start, self.end, True, dict(self.private))
+
+
 @dataclass
 class WriteReport:
     """What a batch of calendar writes did, item by item."""

@@ -1,0 +1,233 @@
+"""Turns: who serves each handoff, whose place in the rotation it is, and whether a person fixed it.
+
+Every event of a role at a handoff is one *turn* with two people:
+
+- the **server**, who actually serves: the name in the summary (the summary wins, as always);
+- the **owner**, whose place in the rotation order the turn is: the event's `rolebot_member`
+  property, or for an event without rolebot properties (hand-made, legacy) the named server.
+
+A turn is **pinned** when a person decided it, and rolebot never moves it:
+
+- `hand-made`: the event has no rolebot properties;
+- `edited`: its summary names someone other than its `rolebot_member` (a swap by editing);
+- `swap` / `cover`: rolebot wrote it for `rolebot swap` / `rolebot cover` (`rolebot_pinned`).
+
+Every other turn is **planned**: rolebot's own projection (server = owner), which the
+replanner may rewrite in place. A cover or a swap changes the server, never the owner, so
+it moves nobody's place in the queue.
+
+Someone named in a summary who is not in the group is kept as a `Member` with an empty ID
+(`outsider`); a departed owner keeps their Slack ID and the name the summary gives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from rolebot import dates
+from rolebot.config import RoleConfig
+from rolebot.errors import RotationError, UsageError
+from rolebot.events import (
+    PRIVATE_MEMBER,
+    PRIVATE_PINNED,
+    PRIVATE_ROLE,
+    PRIVATE_SWAP,
+    CalendarView,
+    event_id,
+    match_name,
+    new_event,
+    summary_name,
+)
+from rolebot.models import CalendarEvent, EventUpdate, Member, NewEvent
+
+PinKind = Literal["hand-made", "edited", "swap", "cover"]
+ShiftKind = Literal["swap", "cover"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A role event at a handoff, read as who serves and whose turn it is."""
+
+    day: date
+    event: CalendarEvent
+    owner: Member
+    server: Member
+    pin: PinKind | None = None
+
+    @property
+    def pinned(self) -> bool:
+        return self.pin is not None
+
+    def swap_partner(self) -> tuple[date, str] | None:
+        """For a swapped event: the other traded handoff and the Slack ID serving it."""
+        return _parse_partner(self.event.private.get(PRIVATE_SWAP, "")) if self.pin == "swap" else None
+
+
+def outsider(name: str) -> Member:
+    """Someone a summary names who is not in the group (no Slack ID known)."""
+    return Member("", name)
+
+
+def is_handoff(role: RoleConfig, day: date) -> bool:
+    return dates.handoff_on_or_after(day, role) == day
+
+
+def require_handoff(role: RoleConfig, day: date, option: str) -> None:
+    """A usage error naming the nearest handoffs unless `day` is one of the role's handoffs."""
+    if not is_handoff(role, day):
+        after = dates.handoff_on_or_after(day, role)
+        before = dates.shift(after, role, -1)
+        raise UsageError(f"{option}: {day} is not a {role.title} handoff", f"use {before} or {after}")
+
+
+def handoffs(role: RoleConfig, first: date, last: date) -> list[date]:
+    """Every handoff from `first` (a handoff) to `last`, inclusive."""
+    out: list[date] = []
+    day = first
+    while day <= last:
+        out.append(day)
+        day = dates.shift(day, role, 1)
+    return out
+
+
+def turn_days(role: RoleConfig, day: date) -> tuple[date, date]:
+    """The first and last day (inclusive) of the turn starting at handoff `day`."""
+    return day, dates.shift(day, role, role.tenure) - timedelta(days=1)
+
+
+def neighbours(role: RoleConfig, day: date) -> list[date]:
+    """The handoffs whose turns overlap the one starting at `day` (the one before and after for tenure 2)."""
+    near = [dates.shift(day, role, step) for k in range(1, role.tenure) for step in (-k, k)]
+    return sorted(near)
+
+
+def _ambiguous(role: RoleConfig, event: CalendarEvent, name: str, found: Sequence[Member]) -> RotationError:
+    listing = ", ".join(m.label() for m in found[:12])
+    return RotationError(
+        f"calendar event {event.describe()} names {name!r}, which matches several members: {listing}",
+        f"write the full display name in its title, e.g. '{role.title}: {found[0].name}'",
+    )
+
+
+def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -> Turn:
+    """Who serves and who owns the turn an event stands for. A name matching several members is an error."""
+    name = summary_name(role, event.summary) or None
+    by_id = {m.id: m for m in order}
+    props = event.private if event.private.get(PRIVATE_ROLE) == role.key else {}
+    owner_id = props.get(PRIVATE_MEMBER)
+    if owner_id is None:
+        if name is None:
+            raise RotationError(
+                f"calendar event {event.describe()} belongs to {role.title} but names no one",
+                f"retitle it '{role.title}: <name>' or delete it",
+            )
+        found = match_name(name, order)
+        if len(found) > 1:
+            raise _ambiguous(role, event, name, found)
+        server = found[0] if found else outsider(name)
+        return Turn(event.start, event, server, server, "hand-made")
+    owner = by_id.get(owner_id)
+    if owner is not None and (name is None or owner in match_name(name, [owner])):
+        server = owner
+    elif name is None:
+        owner = server = Member(owner_id, owner_id)
+    else:
+        found = match_name(name, order)
+        if len(found) > 1:
+            raise _ambiguous(role, event, name, found)
+        if found:
+            server = found[0]
+        elif owner is None:  # a departed owner, named by the summary rolebot wrote for them
+            owner = server = Member(owner_id, name)
+        else:
+            server = outsider(name)
+        owner = owner or Member(owner_id, name)
+    mark = props.get(PRIVATE_PINNED)
+    pin: PinKind | None = "edited" if server != owner else None
+    if mark == "swap":
+        pin = "swap"
+    elif mark == "cover":
+        pin = "cover"
+    elif mark:  # a mark rolebot does not know: still someone's decision
+        pin = pin or "edited"
+    return Turn(event.start, event, owner, server, pin)
+
+
+def read_turns(role: RoleConfig, calendar: CalendarView, days: Iterable[date]) -> dict[date, Turn]:
+    """The turn at each of `days` that has an event. Several events on one handoff are read as one
+    if they name the same person (rolebot's own first); naming different people is an error."""
+    out: dict[date, Turn] = {}
+    for day in days:
+        events = calendar.at(day)
+        if not events:
+            continue
+        own = event_id(role.key, day)
+        events.sort(key=lambda e: (e.id != own, PRIVATE_MEMBER not in e.private, e.id))
+        turns = [read_turn(role, e, calendar.order) for e in events]
+        if len({t.server for t in turns}) > 1:
+            listing = "; ".join(f"{e.summary!r} ({e.id})" for e in events)
+            raise RotationError(
+                f"{len(events)} calendar events start on {day} and name different people: {listing}",
+                "delete the one that is wrong",
+            )
+        out[day] = turns[0]
+    return out
+
+
+def summary_for(role: RoleConfig, member: Member, order: Sequence[Member]) -> str:
+    """`"<title>: <first name>"`, or the full name when the first name is shared in the group."""
+    shared = [m for m in order if m.first_name.casefold() == member.first_name.casefold()]
+    return f"{role.title}: {member.name if len(shared) > 1 and member in shared else member.first_name}"
+
+
+def planned_update(role: RoleConfig, event: CalendarEvent, member: Member) -> EventUpdate:
+    """The in-place rewrite of a planned event so that `member` serves it (and owns it)."""
+    fresh = new_event(role, member, event.start)
+    private = {PRIVATE_ROLE: role.key, PRIVATE_MEMBER: member.id}
+    return EventUpdate(event.id, fresh.summary, fresh.description, event.start, event.end, private)
+
+
+def pinned_update(
+    role: RoleConfig,
+    turn: Turn,
+    server: Member,
+    order: Sequence[Member],
+    kind: ShiftKind,
+    partner: tuple[date, Member] | None = None,
+) -> EventUpdate:
+    """The in-place rewrite of `turn`'s event so that `server` serves it, pinned; the owner stays."""
+    event = turn.event
+    private = {PRIVATE_ROLE: role.key, PRIVATE_MEMBER: turn.owner.id, PRIVATE_PINNED: kind}
+    period = f"from {dates.human(event.start)} until {dates.human(event.end)}"
+    if kind == "swap" and partner is not None:
+        private[PRIVATE_SWAP] = f"{partner[0].isoformat()} {partner[1].id}"
+        why = f"swapped with {partner[1].name}, who serves the turn from {dates.human(partner[0])}"
+    else:
+        why = f"covering for {turn.owner.name}"
+    description = (
+        f"{server.name} serves as {role.title} {period}, {why}. Pinned by `rolebot {kind}`: "
+        f"rolebot will not move it, and {turn.owner.name} keeps their place in the rotation."
+    )
+    return EventUpdate(event.id, summary_for(role, server, order), description, event.start, event.end, private)
+
+
+def _parse_partner(value: str) -> tuple[date, str] | None:
+    day, _, member_id = value.partition(" ")
+    try:
+        return date.fromisoformat(day), member_id
+    except ValueError:
+        return None
+
+
+def apply_writes(
+    events: Iterable[CalendarEvent], creates: Iterable[NewEvent] = (), updates: Iterable[EventUpdate] = ()
+) -> list[CalendarEvent]:
+    """`events` as they are after the writes: updates replace by ID, creations are added once."""
+    replaced: Mapping[str, CalendarEvent] = {u.id: u.as_calendar_event() for u in updates}
+    out = [replaced.get(e.id, e) for e in events]
+    present = {e.id for e in out}
+    out.extend(c.as_calendar_event() for c in creates if c.id not in present)
+    return out
