@@ -23,6 +23,8 @@ PRIVATE_ROLE = "rolebot_role"
 PRIVATE_MEMBER = "rolebot_member"
 PRIVATE_PINNED = "rolebot_pinned"
 """Set on events rolebot writes for `swap` and `cover` ("swap" or "cover"): they are pinned."""
+PRIVATE_SERVER = "rolebot_server"
+"""On a pinned event rolebot wrote: who serves it (its summary names them, perhaps by a shared first name)."""
 PRIVATE_SWAP = "rolebot_swap"
 """On a swapped event: "<partner date> <Slack ID>", the other traded handoff and who now serves it."""
 

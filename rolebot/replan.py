@@ -47,7 +47,7 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError, UsageError
 from rolebot.events import CalendarView, new_event
 from rolebot.models import CalendarEvent, EventUpdate, Member, NewEvent
-from rolebot.rotation import Timeline, fixed_from_state, successor
+from rolebot.rotation import fixed_from_state, successor
 from rolebot.series import horizon_range
 from rolebot.state import RoleState
 from rolebot.turns import PinKind, Turn, apply_writes, handoffs, neighbours, planned_update, read_turns, turn_days
@@ -245,8 +245,9 @@ class _Walk:
                 self.fixed[day] = state[day]
             elif self.stage(day) == "frozen" and (turn is not None or day in state):
                 held[day] = turn.owner if turn is not None else state[day]
-        for day, member in held.items():  # kept unless they cannot serve or overlap a fixed turn
-            if self.unable(member, day) is None and member not in (self.fixed.get(n) for n in self._near(day)):
+        anchors = dict(self.fixed)  # kept unless they cannot serve or overlap a pinned or started turn
+        for day, member in held.items():
+            if self.unable(member, day) is None and member not in (anchors.get(n) for n in self._near(day)):
                 self.fixed[day] = member
         self.replaced = set(held) - set(self.fixed)
         previous: Member | None = None
@@ -259,15 +260,20 @@ class _Walk:
         return neighbours(self.role, day)
 
     def _seed(self) -> Member | None:
-        """Who started at the handoff before the first, from the state (walking the calendar when the
-        state is older); None if nothing is known, and the rotation starts at the top."""
+        """The owner at the handoff before the first: the calendar's, else the state's, walking on
+        from what the state records if it is older; None if nothing is known (start at the top)."""
         before = dates.shift(self.days[0], self.role, -1)
-        if before in self.state or not self.state or min(self.state) > before:
-            return self.state.get(before)
-        starter = Timeline(self.role, self.order, self.calendar, self.state).walk(before, before)[-1]
-        if starter.problem is not None:
-            raise starter.problem
-        return starter.member
+        steps = handoffs(self.role, min([before, *self.state]), before)
+        known = read_turns(self.role, self.calendar, steps)
+        owner: Member | None = None
+        for step in steps:
+            if step in known:
+                owner = known[step].owner
+            elif step in self.state:
+                owner = self.state[step]
+            elif owner is not None:
+                owner = successor(self.order, owner, self.role.usergroup)
+        return owner
 
     def _decide(self, day: date, turn: Turn | None, previous: Member | None) -> PlannedTurn:
         stage = self.stage(day)

@@ -10,14 +10,17 @@ A turn is **pinned** when a person decided it, and rolebot never moves it:
 
 - `hand-made`: the event has no rolebot properties;
 - `edited`: its summary names someone other than its `rolebot_member` (a swap by editing);
-- `swap` / `cover`: rolebot wrote it for `rolebot swap` / `rolebot cover` (`rolebot_pinned`).
+- `swap` / `cover`: rolebot wrote it for `rolebot swap` / `rolebot cover` (`rolebot_pinned`;
+  `rolebot_server` records who serves, used while the summary still names them).
 
 Every other turn is **planned**: rolebot's own projection (server = owner), which the
 replanner may rewrite in place. A cover or a swap changes the server, never the owner, so
 it moves nobody's place in the queue.
 
 Someone named in a summary who is not in the group is kept as a `Member` with an empty ID
-(`outsider`); a departed owner keeps their Slack ID and the name the summary gives them.
+(`outsider`). A departed owner keeps their Slack ID; their name (which places them in the
+rotation order) is the one the summary gives them, or their ID when the summary names
+someone else, so a swap or cover of their turn does not move their place.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from rolebot.events import (
     PRIVATE_MEMBER,
     PRIVATE_PINNED,
     PRIVATE_ROLE,
+    PRIVATE_SERVER,
     PRIVATE_SWAP,
     CalendarView,
     event_id,
@@ -130,10 +134,13 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
         server = found[0] if found else outsider(name)
         return Turn(event.start, event, server, server, "hand-made")
     owner = by_id.get(owner_id)
-    if owner is not None and (name is None or owner in match_name(name, [owner])):
+    recorded = by_id.get(props.get(PRIVATE_SERVER, ""))
+    if name is None:  # an untitled event names its owner, departed or not
+        owner = server = owner or Member(owner_id, owner_id)
+    elif owner is not None and owner in match_name(name, [owner]):
         server = owner
-    elif name is None:
-        owner = server = Member(owner_id, owner_id)
+    elif recorded is not None and recorded in match_name(name, [recorded]):
+        server = recorded
     else:
         found = match_name(name, order)
         if len(found) > 1:
@@ -144,7 +151,7 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
             owner = server = Member(owner_id, name)
         else:
             server = outsider(name)
-        owner = owner or Member(owner_id, name)
+    owner = owner or Member(owner_id, owner_id)  # departed, and the summary names someone else
     mark = props.get(PRIVATE_PINNED)
     pin: PinKind | None = "edited" if server != owner else None
     if mark == "swap":
@@ -200,7 +207,7 @@ def pinned_update(
 ) -> EventUpdate:
     """The in-place rewrite of `turn`'s event so that `server` serves it, pinned; the owner stays."""
     event = turn.event
-    private = {PRIVATE_ROLE: role.key, PRIVATE_MEMBER: turn.owner.id, PRIVATE_PINNED: kind}
+    private = {PRIVATE_ROLE: role.key, PRIVATE_MEMBER: turn.owner.id, PRIVATE_PINNED: kind, PRIVATE_SERVER: server.id}
     period = f"from {dates.human(event.start)} until {dates.human(event.end)}"
     if kind == "swap" and partner is not None:
         private[PRIVATE_SWAP] = f"{partner[0].isoformat()} {partner[1].id}"

@@ -14,7 +14,7 @@ from rolebot.replan import PlannedTurn, ReplanPlan, plan_replan
 from rolebot.rotation import successor
 from rolebot.series import horizon_range
 from rolebot.state import RoleState
-from rolebot.turns import handoffs, neighbours, turn_days
+from rolebot.turns import handoffs, neighbours, read_turns, turn_days
 
 
 def replan(
@@ -46,10 +46,10 @@ def check_invariants(
     assert [t.day for t in plan.turns] == handoffs(role, first, last)
     before = CalendarView(role, events, order)
     view = CalendarView(role, plan.applied_to(events), order)
+    applied = read_turns(role, view, [t.day for t in plan.turns])
     for turn in plan.turns:
         assert len(view.at(turn.day)) == max(1, len(before.at(turn.day))), turn.day
-        if turn.server.id in ids:
-            assert view.member_at(turn.day) == turn.server
+        assert (applied[turn.day].owner, applied[turn.day].server) == (turn.owner, turn.server), turn.day
         assert (turn.action == "create") == (turn.existing is None)
         assert (turn.reason is None) == (turn.action == "keep")
         if turn.action == "update":
@@ -57,14 +57,16 @@ def check_invariants(
             assert turn.existing is not None
             assert turn.write.id == turn.existing.event.id
             assert not turn.pinned
-    # Nobody holds two overlapping turns, unless both were fixed by people or nobody else could.
+    # Nobody holds two overlapping turns, unless both were kept as they are (pinned, started, or
+    # frozen; rolebot never plans such a pair) or nobody else could take one of them.
     anchored = [t for t in plan.turns if t.pinned or t.stage == "started"]
+    kept = [*anchored, *(t for t in plan.turns if t.stage == "frozen" and t.action == "keep")]
     for turn in plan.turns:
         for near in neighbours(role, turn.day):
             other = by_day.get(near)
             if other is None or other.server != turn.server or not turn.server.id:
                 continue
-            if turn in anchored and other in anchored:
+            if turn in kept and other in kept:
                 continue
             assert "overlap" in (turn.shortfall, other.shortfall) or "away" in (turn.shortfall, other.shortfall), (
                 turn.day,

@@ -1,10 +1,11 @@
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from rolebot.absences import Absence
 from rolebot.errors import RotationError, UsageError
-from rolebot.events import PRIVATE_MEMBER, PRIVATE_PINNED, PRIVATE_ROLE, PRIVATE_SWAP, CalendarView
+from rolebot.events import PRIVATE_MEMBER, PRIVATE_PINNED, PRIVATE_ROLE, PRIVATE_SERVER, PRIVATE_SWAP, CalendarView
 from rolebot.models import CalendarEvent, Member
 from rolebot.series import plan_fill
 from rolebot.shifts import ShiftPlan, plan_cover, plan_swap
@@ -55,6 +56,7 @@ def test_swap_trades_the_servers_pins_both_and_keeps_the_owners() -> None:
         PRIVATE_ROLE: "support-triager",
         PRIVATE_MEMBER: CHEN.id,
         PRIVATE_PINNED: "swap",
+        PRIVATE_SERVER: ADA.id,
         PRIVATE_SWAP: f"2027-01-13 {CHEN.id}",
     }
     assert first.description == (
@@ -184,3 +186,16 @@ def test_a_shared_first_name_is_written_in_full_so_the_summary_names_one_person(
     assert plan.updates[0].summary == "Support Triager: Sam Wu"
     after = apply_writes(events, updates=plan.updates)
     assert read_turns(TRIAGER, CalendarView(TRIAGER, after, team), [day])[day].server == sam_wu
+
+
+def test_a_pinned_summary_stays_readable_when_someone_with_the_same_first_name_joins() -> None:
+    sam_lee, sam_wu = Member("U20SAM", "Sam Lee"), Member("U21SAM", "Sam Wu")
+    team = (*TEAM, sam_lee)
+    events = filled(team)
+    plan = plan_cover(TRIAGER, team, CalendarView(TRIAGER, events, team), WED, DEC30, sam_lee)
+    assert plan.updates[0].summary == "Support Triager: Sam"
+    after = apply_writes(events, updates=plan.updates)
+    grown = (*team, sam_wu)
+    assert read_turns(TRIAGER, CalendarView(TRIAGER, after, grown), [DEC30])[DEC30].server == sam_lee
+    edited = [replace(e, summary="Support Triager: Sam Wu") if e.start == DEC30 else e for e in after]
+    assert read_turns(TRIAGER, CalendarView(TRIAGER, edited, grown), [DEC30])[DEC30].server == sam_wu

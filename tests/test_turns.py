@@ -36,7 +36,7 @@ def test_a_departed_owner_is_the_one_their_own_summary_names() -> None:
     turn = read_turn(TRIAGER, rolebot_event(TRIAGER, emeka, WED), TEAM)
     assert (turn.owner, turn.server, turn.pin) == (Member(emeka.id, "Emeka"), Member(emeka.id, "Emeka"), None)
     edited = read_turn(TRIAGER, rolebot_event(TRIAGER, emeka, WED, summary="Support Triager: Ada"), TEAM)
-    assert (edited.owner.id, edited.server, edited.pin) == (emeka.id, ADA, "edited")
+    assert (edited.owner, edited.server, edited.pin) == (Member(emeka.id, emeka.id), ADA, "edited")
     untitled = read_turn(TRIAGER, rolebot_event(TRIAGER, emeka, WED, summary="Support Triager:"), TEAM)
     assert (untitled.owner, untitled.server) == (Member(emeka.id, emeka.id), Member(emeka.id, emeka.id))
 
