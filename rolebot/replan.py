@@ -8,7 +8,7 @@ one of three stages:
 - **started** (before the coming handoff): kept as it is; created from the state if missing.
 - **frozen** (the coming handoff and the next `freeze`): a planned turn keeps its member
   unless they cannot serve it — they left the group, are away on a day of the turn, or
-  hold an overlapping pinned or started turn. Such a turn is replaced by the derivation
+  hold an overlapping pinned turn. Such a turn is replaced by the derivation
   rule, preferring someone who serves no other turn in the window; nothing else moves.
 - **open** (after the window): every planned turn is derived afresh.
 
@@ -17,27 +17,29 @@ first member, in rotation order cyclically after the owner at the previous hando
 departed owner counts from where their name sorts, as `rotation.successor`), who *can take
 it*: is in the group, is not away on any day of [D, D + tenure periods), and does not
 serve an overlapping turn (the earlier ones, and the later ones that are fixed: pinned,
-started or kept in the window). If nobody can, overlap is allowed first, then absence, and
-the turn records that `shortfall`. The rule only looks back one handoff, so a calendar
-the rule produced is reproduced exactly: replanning the plan's result, or a calendar
-`plan_fill` filled with nothing changed since, moves nothing.
+started or kept in the window). If nobody can, it goes to the first who is not away
+(overlapping a neighbour), else to the first in order; the turn records that `shortfall`.
+The rule only looks back one handoff, so a calendar the rule produced is reproduced
+exactly: replanning the plan's result, a calendar `plan_fill` filled with nothing changed
+since, or the same calendar a few handoffs later, moves nothing.
 
 **Fairness.** In the open range, a pinned turn whose owner is not `successor(order,
 previous owner)` *restarts* the round robin from its owner (a hand-made event naming
 anyone, or a swap or cover made before a change moved the queue around it). Over any
-stretch of the open range without a restart, the owners of derived turns advance around
-the rotation order and pass over only people who cannot take the turn. So, counting each
-turn of the stretch for its owner, the members who could take every turn of the stretch
-(in the group, away on none of its days, serving no pinned turn that overlaps one of
-them) have numbers of turns that differ by at most one, and each of them owns a turn among
-the first n of the stretch (n = group size): a joiner serves within one cycle after the
-window, and a member skipped while away is back within one cycle after the absence.
+stretch of the open range without a restart, owners advance around the rotation order and
+pass over only people who cannot take the turn. So, counting each turn of the stretch for
+its owner, the members who could take every turn of the stretch (in the group, away on
+none of its days, serving no pinned turn that overlaps one of them) have numbers of turns
+that differ by at most one, and each of them owns one of the first n turns of the stretch
+(n = group size; n + 1 counting the restarting turn). Hence a joiner serves within one
+cycle after the window, and a member skipped while away is back within one cycle of the
+absence's end — everyone after the skipped turn moves up one place for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -221,8 +223,11 @@ class _Walk:
         self.named = {m.id for t in self.existing.values() for m in (t.owner, t.server)}
         self.conflicts: list[Conflict] = []
         self.decided: dict[date, PlannedTurn] = {}
+        self.state: Mapping[date, Member] = {}
         self.fixed: dict[date, Member] = {}
-        """Servers known before the walk (pinned, started, kept in the window): later turns to avoid."""
+        """Servers settled before the walk (pinned, started, kept in the window): later turns avoid them."""
+        self.replaced: set[date] = set()
+        """Planned turns in the window whose member cannot serve them."""
 
     def stage(self, day: date) -> Stage:
         return "started" if day < self.handoff else "frozen" if day <= self.freeze_end else "open"
@@ -235,29 +240,33 @@ class _Walk:
         return ("away", absent) if absent else None
 
     def run(self, state: Mapping[date, Member]) -> tuple[PlannedTurn, ...]:
+        """`state`: who the state file says started at its handoffs (used where no event says)."""
         self.state = state
-        held: dict[date, Member] = {}  # frozen planned turns and the member they name now
-        for day in self.days:
-            turn = self.existing.get(day)
-            if turn is not None and (turn.pinned or self.stage(day) == "started"):
-                self.fixed[day] = turn.server
-            elif self.stage(day) == "started" and day in state:
-                self.fixed[day] = state[day]
-            elif self.stage(day) == "frozen" and (turn is not None or day in state):
-                held[day] = turn.owner if turn is not None else state[day]
-        anchors = dict(self.fixed)  # kept unless they cannot serve or overlap a pinned or started turn
-        for day, member in held.items():
-            if self.unable(member, day) is None and member not in (anchors.get(n) for n in self._near(day)):
-                self.fixed[day] = member
-        self.replaced = set(held) - set(self.fixed)
+        self._settle()
         previous: Member | None = None
         for day in self.days:
             self.decided[day] = self._decide(day, self.existing.get(day), previous)
             previous = self.decided[day].owner
         return tuple(self.decided[d] for d in self.days)
 
-    def _near(self, day: date) -> list[date]:
-        return neighbours(self.role, day)
+    def _settle(self) -> None:
+        """Fix pinned and started turns, then keep each planned turn in the window whose member can
+        serve it and does not overlap a pinned turn (judged against people's decisions only, never
+        against each other or a started turn, so the answer is the same on every run and week)."""
+        held: dict[date, Member] = {}
+        for day in self.days:
+            turn, stage = self.existing.get(day), self.stage(day)
+            if turn is not None and (turn.pinned or stage == "started"):
+                self.fixed[day] = turn.server
+            elif stage == "started" and day in self.state:
+                self.fixed[day] = self.state[day]
+            elif stage == "frozen" and (turn is not None or day in self.state):
+                held[day] = turn.owner if turn is not None else self.state[day]
+        pins = {day: turn.server for day, turn in self.existing.items() if turn.pinned}
+        for day, member in held.items():
+            if self.unable(member, day) is None and member not in (pins.get(n) for n in neighbours(self.role, day)):
+                self.fixed[day] = member
+        self.replaced = set(held) - set(self.fixed)
 
     def _seed(self) -> Member | None:
         """The owner at the handoff before the first: the calendar's, else the state's, walking on
@@ -280,7 +289,9 @@ class _Walk:
         if day in self.fixed:
             member = self.fixed[day]
             if turn is None:
-                return PlannedTurn(day, stage, member, member, "create", reason="new", write=self._new(member, day))
+                return PlannedTurn(
+                    day, stage, member, member, "create", reason="new", write=new_event(self.role, member, day)
+                )
             if turn.pinned or stage == "started":
                 self._check_kept(day, turn, stage)
             return PlannedTurn(day, stage, turn.owner, turn.server, "keep", turn, turn.pin)
@@ -289,19 +300,14 @@ class _Walk:
         member, shortfall = self._derive(day, previous, replacing=day in self.replaced)
         if shortfall == "away":
             why = self.unable(member, day)
-            absence = why[1] if why else None
-            self.conflicts.append(Conflict(day, member, "away", "unfilled", self.role.usergroup, absence))
+            self.conflicts.append(Conflict(day, member, "away", "unfilled", self.role.usergroup, why and why[1]))
+        derived = PlannedTurn(day, stage, member, member, "keep", turn, shortfall=shortfall)
         if turn is None:
-            create = self._new(member, day)
-            return PlannedTurn(day, stage, member, member, "create", None, None, "new", shortfall, create)
+            return replace(derived, action="create", reason="new", write=new_event(self.role, member, day))
         if member == turn.owner:
-            return PlannedTurn(day, stage, member, member, "keep", turn, shortfall=shortfall)
-        reason = self._reason(day, turn.server, member)
+            return derived
         update = planned_update(self.role, turn.event, member)
-        return PlannedTurn(day, stage, member, member, "update", turn, None, reason, shortfall, update)
-
-    def _new(self, member: Member, day: date) -> NewEvent:
-        return new_event(self.role, member, day)
+        return replace(derived, action="update", reason=self._reason(day, turn.server, member), write=update)
 
     def _check_kept(self, day: date, turn: Turn, stage: Stage) -> None:
         why = self.unable(turn.server, day)
@@ -310,12 +316,13 @@ class _Walk:
             self.conflicts.append(Conflict(day, turn.server, why[0], kind, self.role.usergroup, why[1], turn.event))
 
     def _derive(self, day: date, previous: Member | None, *, replacing: bool) -> tuple[Member, Shortfall | None]:
-        """The first member after `previous` who can take the turn at `day`; if nobody can,
-        overlapping a neighbour is allowed first, then being away."""
+        """The first member after `previous` who can take the turn at `day`. If nobody can, the
+        first who is not away (overlapping a neighbour), else the first (away). The fallbacks do
+        not look at the neighbours, so they give the same answer whichever neighbours are fixed."""
         start = self.order.index(successor(self.order, previous, self.role.usergroup))
         cycle = self.order[start:] + self.order[:start]
         blocked = set()
-        for near in self._near(day):
+        for near in neighbours(self.role, day):
             server = self.decided[near].server if near in self.decided else self.fixed.get(near)
             if server is not None:
                 blocked.add(server.id)
@@ -331,18 +338,17 @@ class _Walk:
             (None, lambda m: free(m) and m.id not in busy),
             (None, lambda m: free(m) and m.id not in blocked),
             ("overlap", free),
-            ("away", lambda m: m.id not in blocked),
         ]
         for shortfall, test in tests:
             found = next((m for m in cycle if test(m)), None)
             if found is not None:
                 return found, shortfall
-        return cycle[0], "away"
+        return cycle[0], "away"  # everyone is away: the next in order, whatever the neighbours
 
     def _reason(self, day: date, before: Member, after: Member) -> Reason:
         why = self.unable(before, day)
         if why is not None:
             return why[0]
-        if before in (self.fixed.get(near) for near in self._near(day)):
+        if before in (self.fixed.get(near) for near in neighbours(self.role, day)):
             return "overlap"
         return "joined" if after.id not in self.named else "fairness"

@@ -194,6 +194,21 @@ def test_swap_and_cover_then_a_replan_move_nothing_else() -> None:
     assert owners == [t.owner for t in run(filled(), TEAM).turns]
 
 
+def test_a_hand_edit_overlapping_the_next_turn_moves_it_and_covering_back_restores_it() -> None:
+    events = [replace(e, summary="Support Triager: Dana") if e.start == wed(12, 30) else e for e in filled()]
+    plan = run(events, TEAM)  # Dana also holds the planned turn from 6 January
+    assert [(t.day, t.server.first_name, t.reason) for t in plan.moves[:3]] == [
+        (date(2027, 1, 6), "Ada", "overlap"),
+        (date(2027, 1, 13), "Bruno", "fairness"),
+        (date(2027, 1, 20), "Chen", "fairness"),
+    ]
+    edited = plan.applied_to(events)
+    back = plan_cover(TRIAGER, TEAM, CalendarView(TRIAGER, edited, TEAM), WED, wed(12, 30), CHEN)
+    restored = run(apply(edited, back.updates), TEAM)
+    assert [t.owner for t in restored.turns] == [t.owner for t in run(filled(), TEAM).turns]
+    assert {t.reason for t in restored.moves} == {"fairness"}
+
+
 def apply(events: list[CalendarEvent], updates: tuple[EventUpdate, ...]) -> list[CalendarEvent]:
     by_id = {u.id: u.as_calendar_event() for u in updates}
     return [by_id.get(e.id, e) for e in events]

@@ -1,5 +1,6 @@
 """Invariants of the replanner over generated groups, pins, absences, joins and leaves."""
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from tests.replan_checks import check_invariants, check_stable, replan
 from tests.replan_world import PEOPLE, STARTS, World, filled, held, worlds
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(world=worlds())
 def test_a_replan_keeps_every_invariant_and_replanning_its_result_moves_nothing(world: World) -> None:
@@ -52,6 +54,7 @@ def test_a_calendar_filled_with_nothing_changed_since_is_left_untouched(
     check_invariants(plan, order, events, ())
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(world=worlds(), kind=st.sampled_from(["swap", "cover"]), picks=st.tuples(st.integers(0, 60), st.integers(0, 60)))
 def test_a_swap_or_cover_of_planned_turns_then_a_replan_moves_nothing_else(
@@ -82,3 +85,17 @@ def test_a_swap_or_cover_of_planned_turns_then_a_replan_moves_nothing_else(
     assert served == dict(zip(shift.days, shift.after, strict=True))
     assert [t.owner for t in plan.turns] == [t.owner for t in settled.turns]
     check_invariants(plan, world.order, changed, world.absences)
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None)
+@given(world=worlds(), later=st.integers(1, 3))
+def test_handoffs_later_with_nothing_changed_nothing_moves(world: World, later: int) -> None:
+    """Only the horizon's new end is created; no run after the first one rewrites an event."""
+    args = (world.role, world.state, world.order)
+    settled = replan(*args, world.events, world.handoff, freeze=world.freeze, absences=world.absences)
+    events = settled.applied_to(world.events)
+    handoff = dates.shift(world.handoff, world.role, later)
+    plan = replan(*args, events, handoff, freeze=world.freeze, absences=world.absences)
+    assert plan.updates == [], [(t.day, t.before, t.server, t.reason) for t in plan.moves]
+    assert [e.start for e in plan.creates] == [t.day for t in plan.turns[-later:]]
