@@ -107,9 +107,9 @@ def plan_swap(
         note = f"{day_a} and {day_b} are already swapped: nothing to do"
         return ShiftPlan(role, "swap", (a, b), (a.server, b.server), (), (note,))
     if partner_a is not None and partner_a[0] == day_b and a.server == b.server:
-        target_a, target_b = a.server, _member(order, partner_a[1], b.server)  # only `a` was written: finish
+        target_a, target_b = a.server, _member(order, partner_a[1])  # only `a` was written: finish
     elif partner_b is not None and partner_b[0] == day_a and a.server == b.server:
-        target_a, target_b = _member(order, partner_b[1], a.server), b.server  # only `b` was written: finish
+        target_a, target_b = _member(order, partner_b[1]), b.server  # only `b` was written: finish
     elif a.server == b.server:
         raise UsageError(f"{a.server.name} serves both {day_a} and {day_b}: nothing to swap", "give another date")
     else:
@@ -125,8 +125,9 @@ def plan_swap(
     return ShiftPlan(role, "swap", (a, b), (target_a, target_b), needed)
 
 
-def _member(order: Sequence[Member], member_id: str, fallback: Member) -> Member:
-    return next((m for m in order if m.id == member_id), fallback)
+def _member(order: Sequence[Member], member_id: str) -> Member:
+    """A member by Slack ID; someone who left is kept by ID (and refused as a server)."""
+    return next((m for m in order if m.id == member_id), Member(member_id, member_id))
 
 
 def plan_cover(

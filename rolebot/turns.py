@@ -165,14 +165,13 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
 
 def read_turns(role: RoleConfig, calendar: CalendarView, days: Iterable[date]) -> dict[date, Turn]:
     """The turn at each of `days` that has an event. Several events on one handoff are read as one
-    if they name the same person (rolebot's own first); naming different people is an error."""
+    if they name the same person (a pinned one first, since someone decided it; then rolebot's
+    own); naming different people is an error."""
     out: dict[date, Turn] = {}
     for day in days:
         events = calendar.at(day)
         if not events:
             continue
-        own = event_id(role.key, day)
-        events.sort(key=lambda e: (e.id != own, PRIVATE_MEMBER not in e.private, e.id))
         turns = [read_turn(role, e, calendar.order) for e in events]
         if len({t.server for t in turns}) > 1:
             listing = "; ".join(f"{e.summary!r} ({e.id})" for e in events)
@@ -180,7 +179,8 @@ def read_turns(role: RoleConfig, calendar: CalendarView, days: Iterable[date]) -
                 f"{len(events)} calendar events start on {day} and name different people: {listing}",
                 "delete the one that is wrong",
             )
-        out[day] = turns[0]
+        own = event_id(role.key, day)
+        out[day] = min(turns, key=lambda t: (not t.pinned, t.event.id != own, t.event.id))
     return out
 
 

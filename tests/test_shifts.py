@@ -81,6 +81,14 @@ def test_swapping_again_is_a_no_op_and_a_half_written_swap_is_finished() -> None
         assert apply_writes(half, updates=finish.updates) == done
 
 
+def test_a_half_written_swap_with_someone_who_left_since_is_refused() -> None:
+    events = filled()
+    plan = swap(events, DEC30, JAN13)
+    half = apply_writes(events, updates=plan.updates[:1])  # 30 Dec names Ada; 13 Jan should name Chen
+    with pytest.raises(RotationError, match=rf"^{CHEN.id} is not in @support-triagers, so cannot serve 2027-01-13"):
+        swap(half, DEC30, JAN13, team=(ADA, BRUNO, DANA))
+
+
 @pytest.mark.parametrize(
     ("a", "b", "error", "message"),
     [

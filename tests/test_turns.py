@@ -69,10 +69,13 @@ def test_rolebot_pinned_marks_swaps_and_covers() -> None:
     assert read_turn(TRIAGER, unknown, TEAM).pin == "edited"
 
 
-def test_events_on_one_handoff_naming_the_same_person_are_one_turn_rolebots_first() -> None:
-    own = rolebot_event(TRIAGER, ADA, WED)
-    view = CalendarView(TRIAGER, [hand_made("Support Triager: Ada", WED), own], TEAM)
+def test_events_on_one_handoff_naming_the_same_person_are_one_turn_a_pinned_one_first() -> None:
+    own, twin = rolebot_event(TRIAGER, ADA, WED), replace(rolebot_event(TRIAGER, ADA, WED), id="copy")
+    view = CalendarView(TRIAGER, [twin, own], TEAM)
     assert read_turns(TRIAGER, view, [WED, date(2026, 12, 9)]) == {WED: Turn(WED, own, ADA, ADA, None)}
+    made = hand_made("Support Triager: Ada", WED)
+    view = CalendarView(TRIAGER, [own, made], TEAM)
+    assert read_turns(TRIAGER, view, [WED]) == {WED: Turn(WED, made, ADA, ADA, "hand-made")}
 
 
 def test_handoff_days_turn_days_and_overlapping_neighbours() -> None:
