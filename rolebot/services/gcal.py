@@ -27,7 +27,7 @@ How rolebot talks to Google, and why:
   be sent; each item has at most `policy.attempts` tries. Other failures of one item
   are reported in `WriteReport.failed`; refusals that concern the whole calendar (401,
   403, 404 on the calendar) are one `ServiceError`.
-* **Single calls** (the listing) use the same policy in their own loop, with
+* **Single calls** (the listing) follow the same policy through its loop, with
   `execute(num_retries=0)` so the library never sleeps on its own.
 
 Errors never include a token, the private key or the calendar ID.
@@ -62,7 +62,7 @@ from rolebot.errors import ServiceError
 from rolebot.models import CalendarEvent, NewEvent, WriteReport
 from rolebot.redaction import Secret
 from rolebot.services.base import Advance
-from rolebot.services.retry import DEFAULT_POLICY, Log, RetryPolicy, Sleep
+from rolebot.services.retry import DEFAULT_POLICY, Log, Retry, RetryPolicy, Sleep
 
 SERVICE = "Google Calendar"
 SCOPE = "https://www.googleapis.com/auth/calendar.events"
@@ -423,8 +423,9 @@ class GoogleCalendar:
         )
 
     def _execute(self, request: Any, what: str) -> Any:
-        """One API call with rolebot's retry policy; a refusal becomes one ServiceError."""
-        for attempt in range(1, self.policy.attempts + 1):
+        """One API call under the retry policy; a refusal becomes one ServiceError."""
+
+        def try_once(attempt: int) -> Any:
             try:
                 return request.execute(num_retries=0)
             except HttpError as error:
@@ -437,10 +438,9 @@ class GoogleCalendar:
                 answer = self._unreachable(error)
             except ValueError:  # not JSON: something else answered
                 raise self._not_google() from None
-            if attempt == self.policy.attempts:
-                raise self._exhausted(answer, attempt, what)
-            self._sleep(self._wait(answer, attempt))
-        raise AssertionError("unreachable")  # pragma: no cover
+            return Retry(self._wait(answer, attempt), self._exhausted(answer, attempt, what))
+
+        return self.policy.run(try_once, self._sleep)
 
     # --- writing ---------------------------------------------------------------------
 

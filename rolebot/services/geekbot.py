@@ -13,6 +13,7 @@ the request may have reached Geekbot, the standup is looked up by name first.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ from rolebot.errors import ServiceError
 from rolebot.models import ExistingStandup, StandupSpec
 from rolebot.redaction import Secret
 from rolebot.services.http import HttpClient, json_body
-from rolebot.services.retry import Log, Sleep
+from rolebot.services.retry import Log, Retry, Sleep
 
 if TYPE_CHECKING:
     import httpx
@@ -158,35 +159,36 @@ class GeekbotNotifier:
             "personalised": False,
         }
         doing = f"creating the standup {spec.name}"
-        last_problem = ""
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
+
+        def try_once(attempt: int) -> ExistingStandup | Retry:
             try:
                 response = self._http.request("POST", STANDUPS, json=body, retry_unsent_only=True)
             except ServiceError as error:
                 # Sent, perhaps, but no answer (or no connection at all): look before resending.
-                last_problem = error.message.removeprefix(f"{SERVICE}: ")
+                problem = error.message.removeprefix(f"{SERVICE}: ")
             else:
                 if response.is_success:
                     created = json_body(response)
                     if _name_of(created) == spec.name:
                         return self._parse(created, f"POST {STANDUPS}")
-                    last_problem = f"HTTP {response.status_code} with an unexpected body"
+                    problem = f"HTTP {response.status_code} with an unexpected body"
                 elif response.status_code < 500:
                     raise self._refused(response, doing, write=True)
                 else:
-                    last_problem = f"HTTP {response.status_code}: {_detail(response)}"
+                    problem = f"HTTP {response.status_code}: {_detail(response)}"
             found = self.find_standup(spec.name)
             if found is not None:
                 self._note(f"{spec.name} exists (id {found.id}) although the create had no clear answer; using it")
                 return found
-            if attempt < CREATE_ATTEMPTS:
-                self._sleep(self._http.policy.backoff(attempt))
-        raise ServiceError(
-            SERVICE,
-            f"could not create the standup {spec.name} in {CREATE_ATTEMPTS} tries (last: {last_problem}); "
-            "Geekbot has no standup of that name, so nothing was created",
-            "try again later; re-running is safe",
-        )
+            failure = ServiceError(
+                SERVICE,
+                f"could not create the standup {spec.name} in {attempt} tries (last: {problem}); "
+                "Geekbot has no standup of that name, so nothing was created",
+                "try again later; re-running is safe",
+            )
+            return Retry(self._http.policy.backoff(attempt), failure)
+
+        return replace(self._http.policy, attempts=CREATE_ATTEMPTS).run(try_once, self._sleep)
 
     def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup:
         """Replace participants and question only; the schedule (time, days, timezone,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from rolebot.errors import ServiceError
-from rolebot.services.retry import DEFAULT_POLICY, Log, RetryPolicy, Sleep
+from rolebot.services.retry import DEFAULT_POLICY, Log, Retry, RetryPolicy, Sleep
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -72,48 +72,45 @@ class HttpClient:
         (Slack's HTTP 200 `"error": "ratelimited"`) and returns its code; it is retried
         the same way.
         """
-        for attempt in range(1, self.policy.attempts + 1):
+
+        def try_once(attempt: int) -> httpx.Response | Retry:
             started = time.monotonic()
-            last = attempt == self.policy.attempts
             try:
                 self.requests = next(self._counter)
                 response = self._client.request(method, path, params=params, json=json)
             except httpx.TransportError as exc:
                 self._note(f"{method} {path} failed: {type(exc).__name__} ({_ms(started)} ms)")
                 unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                if last or (retry_unsent_only and not unsent):
-                    problem = "cannot reach" if unsent else "no answer from"
-                    raise ServiceError(
-                        self.service,
-                        f"{problem} {self._host} ({_transport_reason(exc)}) after {attempt} tries",
-                        f"check the network, or {self.url_setting} if you set it; re-running is safe",
-                    ) from None
-                self._sleep(self.policy.backoff(attempt))
-                continue
+                problem = "cannot reach" if unsent else "no answer from"
+                failure = ServiceError(
+                    self.service,
+                    f"{problem} {self._host} ({_transport_reason(exc)}) after {attempt} tries",
+                    f"check the network, or {self.url_setting} if you set it; re-running is safe",
+                )
+                if retry_unsent_only and not unsent:
+                    raise failure from None
+                return Retry(self.policy.backoff(attempt), failure)
             self._note(f"{method} {path} {response.status_code} ({_ms(started)} ms)")
             limited = "HTTP 429" if response.status_code == 429 else None
             if limited is None and rate_limited is not None and (code := rate_limited(response)):
                 limited = f"{path}: {code}"
             if limited is not None:
-                if last:
-                    raise ServiceError(
-                        self.service,
-                        f"rate limit hit and still in force after {attempt} tries ({limited})",
-                        "wait a few minutes and run the command again; re-running is safe",
-                    )
-                self._sleep(self.policy.retry_after(response.headers.get("Retry-After"), attempt))
-                continue
+                failure = ServiceError(
+                    self.service,
+                    f"rate limit hit and still in force after {attempt} tries ({limited})",
+                    "wait a few minutes and run the command again; re-running is safe",
+                )
+                return Retry(self.policy.retry_after(response.headers.get("Retry-After"), attempt), failure)
             if response.status_code >= 500 and not retry_unsent_only:
-                if last:
-                    raise ServiceError(
-                        self.service,
-                        f"the service is failing (HTTP {response.status_code}, {attempt} tries)",
-                        "try again later; re-running is safe",
-                    )
-                self._sleep(self.policy.backoff(attempt))
-                continue
+                failure = ServiceError(
+                    self.service,
+                    f"the service is failing (HTTP {response.status_code}, {attempt} tries)",
+                    "try again later; re-running is safe",
+                )
+                return Retry(self.policy.backoff(attempt), failure)
             return response
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return self.policy.run(try_once, self._sleep)
 
     def _note(self, line: str) -> None:
         if self._log is not None:
