@@ -56,13 +56,14 @@ from google.oauth2 import service_account
 from googleapiclient.discovery import build_from_document
 from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import BatchError, HttpError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from rolebot.errors import ServiceError
 from rolebot.models import CalendarEvent, NewEvent, WriteReport
 from rolebot.redaction import Secret
 from rolebot.services.base import Advance
 from rolebot.services.retry import DEFAULT_POLICY, Log, Retry, RetryPolicy, Sleep
+from rolebot.validation import Tolerant, describe
 
 SERVICE = "Google Calendar"
 SCOPE = "https://www.googleapis.com/auth/calendar.events"
@@ -192,20 +193,16 @@ def _static_discovery() -> str:
 # --- what the API answers (tolerant: only the fields rolebot reads) --------------------
 
 
-class _Tolerant(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-
-class _When(_Tolerant):
+class _When(Tolerant):
     day: date | None = Field(None, alias="date")
     moment: datetime | None = Field(None, alias="dateTime")
 
 
-class _Properties(_Tolerant):
+class _Properties(Tolerant):
     private: dict[str, str] = Field(default_factory=dict)
 
 
-class _Event(_Tolerant):
+class _Event(Tolerant):
     id: str
     status: str = "confirmed"
     summary: str = ""
@@ -214,7 +211,7 @@ class _Event(_Tolerant):
     extendedProperties: _Properties | None = None  # Google's field name
 
 
-class _Page(_Tolerant):
+class _Page(Tolerant):
     items: list[dict[str, Any]] = Field(default_factory=list)
     nextPageToken: str | None = None  # Google's field name
 
@@ -384,8 +381,8 @@ class GoogleCalendar:
                 raw = self._execute(request, "list the calendar's events")
                 try:
                     page = _Page.model_validate(raw)
-                except ValidationError:
-                    raise self._not_google() from None
+                except ValidationError as error:
+                    raise self._not_google(describe(error)) from None
                 found.extend(e for item in page.items if (e := self._event(item)) is not None)
                 request = events.list_next(request, raw)
             return found
@@ -610,10 +607,11 @@ class GoogleCalendar:
         host = self._api_host if self._credentials.valid else self._token_host
         return Answer(0, message=transport_reason(error), outer=outer, host=host)
 
-    def _not_google(self) -> ServiceError:
+    def _not_google(self, problem: str = "") -> ServiceError:
+        detail = f" ({problem})" if problem else ""
         return ServiceError(
             SERVICE,
-            f"{self._api_host} answered in a form Google does not use",
+            f"{self._api_host} answered in a form Google does not use{detail}",
             f"check {URL_SETTING} (or a proxy in the way); {RERUN}",
         )
 

@@ -1,11 +1,11 @@
 """The live notifier: standups in Geekbot, through its v1 API.
 
-The API as it really behaves (see the research notes in the shared API docs): the raw key
-goes in `Authorization` (no `Bearer`); paths have no trailing slash (one gets a 301);
-create answers 200; questions go in as `[{"question": text}]` and come out as
-`[{"text": ..., "id": ...}]`; users go in as Slack IDs and come out as objects;
-`wait_time` goes in as minutes; PATCH replaces whole lists; errors are `{"error": msg}`
-or a bare JSON string, and 401 means a bad key *or* no right to edit the standup.
+The API as it really behaves: the raw key goes in `Authorization` (no `Bearer`); paths
+have no trailing slash (one gets a 301); create answers 200; questions go in as
+`[{"question": text}]` and come out as `[{"text": ..., "id": ...}]`; users go in as Slack
+IDs and come out as objects; `wait_time` goes in as minutes; PATCH replaces whole lists;
+errors are `{"error": msg}` or a bare JSON string, and 401 means a bad key *or* no right
+to edit the standup.
 
 v1 has no idempotency key, so a create is never simply re-sent: after any failure where
 the request may have reached Geekbot, the standup is looked up by name first.
@@ -17,13 +17,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 
 from rolebot.errors import ServiceError
 from rolebot.models import ExistingStandup, StandupSpec
 from rolebot.redaction import Secret
 from rolebot.services.http import HttpClient, json_body
 from rolebot.services.retry import Log, Retry, Sleep
+from rolebot.validation import Tolerant, describe
 
 if TYPE_CHECKING:
     import httpx
@@ -48,29 +49,23 @@ def _text(value: object) -> object:
 Id = Annotated[str, BeforeValidator(_text)]
 
 
-class _Tolerant(BaseModel):
-    """Only the fields rolebot reads; anything else Geekbot sends is ignored."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _User(_Tolerant):
+class _User(Tolerant):
     id: Id
 
 
-class _Question(_Tolerant):
+class _Question(Tolerant):
     text: str
 
 
-class _Standup(_Tolerant):
+class _Standup(Tolerant):
     id: Id
     name: str
     channel: str | None = None
-    days: Annotated[list[str], BeforeValidator(_none_as_empty)] = []
+    days: Annotated[list[str], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
     time: str | None = None
     timezone: str | None = None
-    questions: Annotated[list[_Question], BeforeValidator(_none_as_empty)] = []
-    users: Annotated[list[_User], BeforeValidator(_none_as_empty)] = []
+    questions: Annotated[list[_Question], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    users: Annotated[list[_User], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
 
     def existing(self) -> ExistingStandup:
         return ExistingStandup(
@@ -216,9 +211,7 @@ class GeekbotNotifier:
         try:
             return _Standup.model_validate(item).existing()
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or "the standup"
-            raise self._unexpected(where, f"{field}: {error['msg']}") from None
+            raise self._unexpected(where, describe(exc)) from None
 
     def _unexpected(self, where: str, problem: str) -> ServiceError:
         return ServiceError(

@@ -38,12 +38,13 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from rolebot.errors import ServiceError
 from rolebot.models import Member
 from rolebot.services.http import HttpClient, json_body
 from rolebot.services.retry import Log, Sleep
+from rolebot.validation import Tolerant, describe
 
 if TYPE_CHECKING:
     import httpx
@@ -74,18 +75,14 @@ AUTH_ERRORS = {
 TRANSIENT_ERRORS = {"fatal_error", "internal_error", "service_unavailable", "request_timeout"}
 
 
-class _Tolerant(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class _Profile(_Tolerant):
+class _Profile(Tolerant):
     display_name: str | None = None
     display_name_normalized: str | None = None
     real_name: str | None = None
     real_name_normalized: str | None = None
 
 
-class _User(_Tolerant):
+class _User(Tolerant):
     id: str
     name: str | None = None
     real_name: str | None = None
@@ -113,7 +110,7 @@ class _User(_Tolerant):
         return Member(self.id, self.display())
 
 
-class _Group(_Tolerant):
+class _Group(Tolerant):
     id: str
     handle: str
     users: list[str] = Field(default_factory=list)
@@ -124,24 +121,24 @@ class _Group(_Tolerant):
         return bool(self.date_delete)
 
 
-class _GroupList(_Tolerant):
+class _GroupList(Tolerant):
     usergroups: list[_Group] = Field(default_factory=list)
 
 
-class _UserInfo(_Tolerant):
+class _UserInfo(Tolerant):
     user: _User
 
 
-class _Cursor(_Tolerant):
+class _Cursor(Tolerant):
     next_cursor: str | None = ""
 
 
-class _UserPage(_Tolerant):
+class _UserPage(Tolerant):
     members: list[dict[str, Any]] = Field(default_factory=list)
     response_metadata: _Cursor = Field(default_factory=_Cursor)
 
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound=Tolerant)
 
 
 class SlackMembers:
@@ -268,11 +265,9 @@ def _parse(model: type[Model], body: Any, method: str) -> Model:
     try:
         return model.model_validate(body)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "body"
         raise ServiceError(
             SERVICE,
-            f"unexpected answer to {method}: {where}: {error['msg']}",
+            f"unexpected answer to {method}: {describe(exc)}",
             f"check {URL_SETTING} points at Slack's Web API (https://slack.com/api/)",
         ) from None
 

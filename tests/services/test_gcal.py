@@ -551,6 +551,26 @@ def test_something_else_answering_is_a_clear_error(google: FakeGoogle, sleeps: S
             calendar.create_events(weekly(2), Progress())
 
 
+def test_a_page_in_an_unexpected_shape_is_an_error_naming_every_problem(google: FakeGoogle, sleeps: Sleeps) -> None:
+    def odd_page(request: FakeRequest) -> FakeResponse:
+        if request.path == "/token":
+            return google(request)
+        return FakeResponse.json({"kind": "calendar#events", "items": {"id": "x"}, "nextPageToken": 7})
+
+    with FakeServer(odd_page) as proxy:
+        key = {**google.key_for(), "token_uri": f"{proxy.url}/token"}
+        calendar = connect(google, sleeps, api_url=proxy.url, key=key)
+        with pytest.raises(ServiceError) as caught:
+            calendar.list_events(FIRST, None)
+    host = proxy.url.removeprefix("http://")
+    assert str(caught.value).startswith(
+        f"Google Calendar: {host} answered in a form Google does not use "
+        "(items: Input should be a valid list; nextPageToken: Input should be a valid string) — check "
+    )
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in proxy.requests] == [("POST", "token"), ("GET", "events")]
+    assert sleeps.calls == []  # an answer in the wrong shape is not retried
+
+
 # --- what it logs ---------------------------------------------------------------------
 
 

@@ -479,6 +479,18 @@ def test_an_answer_that_is_not_geekbots_is_a_clear_error(connect: Connect) -> No
     assert "ROLEBOT_GEEKBOT_API_URL" in text
 
 
+def test_a_standup_in_an_unexpected_shape_is_an_error_naming_every_problem(connect: Connect) -> None:
+    def odd_standup(request: FakeRequest) -> FakeResponse:
+        return FakeResponse.json([{"name": "SupportTriagerStandup", "questions": [{"id": 7}], "users": "everyone"}])
+
+    text = failure(lambda: connect(handler=odd_standup).find_standup("SupportTriagerStandup"))
+
+    assert (
+        "unexpected answer from api.geekbot.com to GET /v1/standups (id: Field required; "
+        "questions[0].text: Field required; users: Input should be a valid list)"
+    ) in text
+
+
 # -- the key ------------------------------------------------------------------------------
 
 

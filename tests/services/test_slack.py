@@ -337,6 +337,19 @@ def test_an_html_page_with_http_200_is_not_taken_for_an_answer(client: Client, s
     assert "ROLEBOT_SLACK_API_URL" in (error.hint or "")
 
 
+def test_an_answer_in_an_unexpected_shape_is_an_error_naming_every_problem(sleeps: Sleeps) -> None:
+    def odd_groups(request: FakeRequest) -> FakeResponse:
+        return FakeResponse.json({"ok": True, "usergroups": [{"id": "S1"}, {"handle": 7, "users": "all"}]})
+
+    error = Client(odd_groups, sleeps).failure("support-triagers")
+
+    assert error.message == (
+        "Slack: unexpected answer to usergroups.list: usergroups[0].handle: Field required; "
+        "usergroups[1].id: Field required; usergroups[1].handle: Input should be a valid string; "
+        "usergroups[1].users: Input should be a valid list"
+    )
+
+
 def test_a_base_url_without_api_finds_nothing_and_says_which_setting(slack: FakeSlack, sleeps: Sleeps) -> None:
     error = Client(slack, sleeps, api_url="https://slack.test").failure("support-triagers")
     assert error.message == "Slack: usergroups.list got HTTP 404 with a body that is not a Slack API answer (text/html)"
