@@ -200,16 +200,15 @@ class SlackMembers:
         return list(dict.fromkeys(found.users))
 
     def _users_by_info(self, ids: list[str]) -> list[_User]:
+        """`users.info` for each member, `WORKERS` at a time; an error stops the calls not yet started."""
         if not ids:
             return []
         with ThreadPoolExecutor(max_workers=min(WORKERS, len(ids)), thread_name_prefix="slack") as pool:
             futures = [pool.submit(self._user_info, user_id) for user_id in ids]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in futures:
-                if future in done and (error := future.exception()) is not None:
-                    for waiting in pending:
-                        waiting.cancel()  # the first error is the answer; skip the calls not started
-                    raise error
+            wait(futures, return_when=FIRST_EXCEPTION)
+            pool.shutdown(cancel_futures=True)
+        # Calls start in the order they were submitted, so every cancelled call comes after the
+        # failed one: reading the results in order raises that error before reaching them.
         return [user for future in futures if (user := future.result()) is not None]
 
     def _user_info(self, user_id: str) -> _User | None:
