@@ -35,7 +35,6 @@ class CalendarEvent:
     summary: str
     start: date
     end: date
-    all_day: bool = True
     private: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
@@ -59,7 +58,7 @@ class NewEvent:
         return {"rolebot_role": self.role, "rolebot_member": self.member.id}
 
     def as_calendar_event(self) -> CalendarEvent:
-        return CalendarEvent(self.id, self.summary, self.start, self.end, True, self.private)
+        return CalendarEvent(self.id, self.summary, self.start, self.end, self.private)
 
 
 @dataclass

@@ -32,11 +32,11 @@ def rolebot_event(role: RoleConfig, member: Member, start: date, summary: str | 
     event = new_event(role, member, start).as_calendar_event()
     if summary is None:
         return event
-    return CalendarEvent(event.id, summary, event.start, event.end, True, event.private)
+    return CalendarEvent(event.id, summary, event.start, event.end, event.private)
 
 
 def hand_made(summary: str, start: date, end: date | None = None, *, ident: str = "handmade1") -> CalendarEvent:
-    return CalendarEvent(ident, summary, start, end or start, True, {})
+    return CalendarEvent(ident, summary, start, end or start, {})
 
 
 def view(role: RoleConfig, *events: CalendarEvent, order: tuple[Member, ...] = TEAM) -> CalendarView:

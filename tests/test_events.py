@@ -43,8 +43,8 @@ def test_summary_prefixes_including_the_older_title(summary: str, name: str | No
 
 def test_events_of_other_roles_and_unrelated_events_are_not_the_roles() -> None:
     other_role = new_event(FACILITATOR, ADA, WED).as_calendar_event()
-    meeting = CalendarEvent("m1", "Team meeting", WED, WED, all_day=False)
-    mislabelled = CalendarEvent("x1", "Support Triager: Ada", WED, WED, True, {"rolebot_role": "meeting-facilitator"})
+    meeting = CalendarEvent("m1", "Team meeting", WED, WED)
+    mislabelled = CalendarEvent("x1", "Support Triager: Ada", WED, WED, {"rolebot_role": "meeting-facilitator"})
     assert not belongs_to(TRIAGER, other_role)
     assert not belongs_to(TRIAGER, meeting)
     assert not belongs_to(TRIAGER, mislabelled)
@@ -61,7 +61,7 @@ def test_when_the_summary_names_someone_else_the_summary_wins() -> None:
 
 def test_hand_made_and_old_events_are_matched_by_name() -> None:
     assert view(TRIAGER, hand_made("Support Steward: ada okafor", WED)).member_at(WED) == ADA
-    timed = CalendarEvent("t1", "Support Triager: Chen", WED, WED, all_day=False)
+    timed = CalendarEvent("t1", "Support Triager: Chen", WED, WED)  # a timed event, reduced to its date
     assert view(TRIAGER, timed).member_at(WED) == CHEN
 
 

@@ -415,7 +415,6 @@ class GoogleCalendar:
             summary=event.summary,
             start=start,
             end=max(end or start, start),
-            all_day=event.start.day is not None,
             private=dict(private),
         )
 

@@ -148,7 +148,6 @@ class IcsCalendar:
             summary=str(component.get("summary", "")),
             start=start_day,
             end=max(end_day, start_day),
-            all_day=not isinstance(start, datetime),
             private=private,
         )
 

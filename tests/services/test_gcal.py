@@ -122,18 +122,19 @@ def test_listing_follows_every_page_and_reduces_times_to_dates(sleeps: Sleeps) -
     assert all("pageToken" in r.query for r in lists[1:])
 
     ada = by_id[ids["ada"]]
-    assert ada == CalendarEvent(ids["ada"], "Support Triager: Ada", date(2026, 11, 18), date(2026, 12, 2), True, {})
+    assert ada == CalendarEvent(ids["ada"], "Support Triager: Ada", date(2026, 11, 18), date(2026, 12, 2), {})
     assert by_id[ids["steward"]].summary == "Support Steward: Farah"
     facilitator = by_id[ids["facilitator-2026-12"]]
     assert facilitator.private == {"rolebot_role": "meeting-facilitator", "rolebot_member": "U05CHE9012"}
-    assert (facilitator.start, facilitator.end, facilitator.all_day) == (date(2026, 12, 1), date(2027, 1, 1), True)
+    # All-day: Google's dates as they are (the end exclusive).
+    assert (facilitator.start, facilitator.end) == (date(2026, 12, 1), date(2027, 1, 1))
     # The weekly meeting comes as single instances (15:00 Berlin = 14:00 UTC), reduced to dates.
     meetings = sorted(e.start for e in events if e.summary == "Team meeting")
     assert meetings == [date(2026, 11, 3) + timedelta(weeks=n) for n in range(9)]
-    assert all(not e.all_day and e.end == e.start for e in events if e.summary == "Team meeting")
-    # Out of office from midnight Berlin time: the 20th in UTC.
+    assert all(e.end == e.start for e in events if e.summary == "Team meeting")  # an hour: one date
+    # Out of office from midnight Berlin time: the 20th in UTC (read as all-day dates it would be the 21st).
     ooo = by_id[ids["ooo"]]
-    assert (ooo.start, ooo.end, ooo.all_day) == (date(2026, 12, 20), date(2027, 1, 3), False)
+    assert (ooo.start, ooo.end) == (date(2026, 12, 20), date(2027, 1, 3))
     assert ids["facilitator-2027-01"] not in by_id  # starts at timeMax: outside
 
 

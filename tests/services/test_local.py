@@ -90,7 +90,8 @@ def test_ics_hand_made_timed_events_become_dates_in_the_team_time_zone(tmp_path:
         "END:VCALENDAR\r\n"
     )
     (event,) = IcsCalendar(path, "Asia/Tokyo").list_events(date(2026, 11, 1), None)
-    assert (event.id, event.start, event.all_day) == ("hand1", date(2026, 12, 3), False)
+    # 23:00–01:00 UTC is 08:00–10:00 in Tokyo: one day, the 3rd, start and end alike.
+    assert (event.id, event.start, event.end) == ("hand1", date(2026, 12, 3), date(2026, 12, 3))
 
 
 def test_a_malformed_ics_file_is_a_clear_error(tmp_path: Path) -> None:
