@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import httplib2
 import pytest
@@ -591,6 +592,27 @@ def test_one_log_line_per_http_request_without_secrets(google: FakeGoogle, sleep
     assert all(line.endswith(" ms)") for line in lines)
     assert len(lines) == calendar.requests == len(google.server.requests)  # type: ignore[union-attr]
     assert_no_secret("\n".join(lines), google)
+
+
+def test_each_hop_of_a_redirect_is_one_log_line_with_its_own_status(google: FakeGoogle, sleeps: Sleeps) -> None:
+    def moved(request: FakeRequest) -> FakeResponse:
+        if request.path.startswith("/moved/"):
+            return FakeResponse.json({"kind": "calendar#events", "items": []})
+        if request.path.startswith("/calendar/"):
+            return FakeResponse(302, b"", {"Location": f"/moved{request.path}?{urlencode(request.query, doseq=True)}"})
+        return google(request)
+
+    lines: list[str] = []
+    with FakeServer(moved) as proxy:
+        calendar = connect(google, sleeps, api_url=proxy.url, key=google.key_for(proxy), log=lines.append)
+        assert calendar.list_events(FIRST, None) == []
+    # httplib2 follows the redirect inside the first request: the inner hop is logged first.
+    assert [line.rsplit(" (", 1)[0] for line in lines] == [
+        "Google Calendar: POST /token 200",
+        "Google Calendar: GET /moved/calendar/v3/calendars/{calendarId}/events 200",
+        "Google Calendar: GET /calendar/v3/calendars/{calendarId}/events 302",
+    ]
+    assert calendar.requests == len(proxy.requests) == 3
 
 
 def test_description_names_the_host_not_the_calendar(google: FakeGoogle, sleeps: Sleeps) -> None:
