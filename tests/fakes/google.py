@@ -1,6 +1,6 @@
 """A fake Google for rolebot's tests: the OAuth token endpoint and Calendar API v3 events,
 single and batched, speaking the wire protocol google-auth and google-api-python-client
-really use (/work/shared/api/google-calendar.md describes it, with sources).
+really use. The protocol facts it models are listed below.
 
 Use it as a handler for `tests.fakes.server.FakeServer`:
 
@@ -27,10 +27,15 @@ What it models:
   (`startTime` only with `singleEvents`); `privateExtendedProperty` (repeated, AND);
   `q`; `eventTypes`; `maxResults` (default 250, clamped to 2,500, and to `page_size`);
   `pageToken` pagination tied to the query; `nextSyncToken` on the last page.
+* **Deleting keeps a tombstone.** A deleted event stays, with `status: cancelled`: its ID
+  is still taken, `get` returns it, `list` shows it only with `showDeleted`, and it
+  stays cancelled until an update sets `status` again.
 * **insert** (ID rule `^[a-v0-9]{5,1024}$`; 409 on any existing ID, cancelled ones
-  included: Google keeps a deleted event's ID), **get** (cancelled events too),
-  **update** (PUT, full resource) and **patch** (deep merge), **delete** (204; 410 when
-  already deleted; 404 when unknown). `x-http-method-override` is honoured.
+  included), **get** (cancelled events too), **update** (PUT, the full resource; a
+  `status` it does not send is kept, so an update without one leaves a cancelled event
+  cancelled) and **patch** (deep merge: objects merge key by key, arrays are replaced),
+  **delete** (204; 410 when already deleted; 404 when unknown).
+  `x-http-method-override` is honoured.
 * **Batch** (`POST /batch/calendar/v3`): parses the LF multipart the library sends (outer
   headers apply to every part except `Content-*`), answers CRLF multipart parts with
   `Content-ID: <response-...>` and at least one header per inner response; at most
@@ -659,7 +664,8 @@ class FakeGoogle:
             if problem is not None:
                 return problem
             kept = {k: event[k] for k in ("kind", "id", "created", "creator", "organizer", "iCalUID", "htmlLink")}
-            merged = {**payload, **kept, "status": payload.get("status", "confirmed")}
+            # A status the update does not send is kept: a cancelled event stays cancelled.
+            merged = {**payload, **kept, "status": payload.get("status", event.get("status", "confirmed"))}
         merged["id"] = event_id
         merged["sequence"] = int(event.get("sequence", 0)) + 1
         self._touch(merged)

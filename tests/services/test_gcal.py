@@ -691,6 +691,34 @@ def test_the_fake_lists_patches_and_orders_like_google(google: FakeGoogle) -> No
     assert no_token.value.status_code == 401
 
 
+def test_an_update_without_status_leaves_a_deleted_event_deleted_and_rolebot_restores_it(
+    google: FakeGoogle, sleeps: Sleeps
+) -> None:
+    """Google keeps a cancelled event cancelled unless an update sets `status`: rolebot's restore
+    must send `status: confirmed` itself, and the fake must not do it for rolebot."""
+    [new] = weekly(1)
+    calendar = connect(google, sleeps)
+    calendar.create_events([new], Progress())
+    calendar.delete_events([new.as_calendar_event()], Progress())
+    service, authorization = raw_service(google)
+    body = {"summary": new.summary, **_day(new.start.isoformat())}
+
+    updated = run(service.events().update(calendarId=google.calendar_id, eventId=new.id, body=body), authorization)
+
+    assert updated["status"] == "cancelled"
+    assert google.events() == []
+    assert calendar.list_events(FIRST, None) == []
+
+    report = calendar.create_events([new], Progress())
+
+    assert report == WriteReport(done=[new.id])
+    put = [c for c in google.calls if c.method == "PUT"]
+    assert [(c.event_id, c.status, c.in_batch) for c in put] == [(new.id, 200, False), (new.id, 200, True)]
+    [stored] = google.events()
+    assert (stored["id"], stored["status"], stored["summary"]) == (new.id, "confirmed", new.summary)
+    assert [e.id for e in calendar.list_events(FIRST, None)] == [new.id]
+
+
 def _day(day: str) -> dict[str, Any]:
     start = date.fromisoformat(day)
     return {"start": {"date": day}, "end": {"date": (start + timedelta(days=1)).isoformat()}}
