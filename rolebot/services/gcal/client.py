@@ -6,8 +6,8 @@
   date (`rolebot.events.event_id`), so a second insert of the same event, from a re-run
   or a concurrent run, answers 409 instead of doubling up. A 409 is followed by a GET of
   that ID: Google keeps a deleted event's ID as a cancelled event, which is restored by
-  an update carrying the full event and `status: confirmed` (an update without `status`
-  leaves it cancelled; counted as created); a confirmed event is counted as already
+  an update carrying the full event and `status: confirmed` (without it, Google leaves
+  the event cancelled) and counted as created; a confirmed event is counted as already
   there. An existing event is never overwritten, so a swap someone made by editing it
   survives.
 * **Writes** travel in batches (`batch`). Failures of one event are reported in
