@@ -14,21 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictInt,
-    StrictStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
 from rolebot.errors import ConfigError, UsageError
+from rolebot.validation import Strict, describe
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-STANDUP_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 RESERVED_STATE_KEYS = ("standup_manager", "last_rotated")
 QUESTION_FIELDS = {"first_name", "name", "title", "handoff", "buddy", "buddy_first_name"}
 BUDDY_FIELDS = {"buddy", "buddy_first_name"}
@@ -92,11 +83,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
 }
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StandupConfig(_Strict):
+class StandupConfig(Strict):
     name: str = Field(min_length=1)
     channel: str = Field(min_length=1)
     days: tuple[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], ...] = Field(min_length=1)
@@ -105,7 +92,7 @@ class StandupConfig(_Strict):
     wait_time: StrictInt | None = Field(default=10, ge=-1)
 
 
-class RoleConfig(_Strict):
+class RoleConfig(Strict):
     key: str
     title: str = Field(min_length=1)
     legacy_titles: tuple[str, ...] = ()
@@ -152,7 +139,7 @@ class RoleConfig(_Strict):
         return ("incoming", "current") if self.tenure == 2 else ("member",)
 
 
-class Config(_Strict):
+class Config(Strict):
     timezone: str = "UTC"
     roles: dict[str, RoleConfig]
     source: str = "built-in defaults"
@@ -222,10 +209,7 @@ def build_config(raw: Mapping[str, Any], source: str) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"] if part != "key")
-        message = error["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{source}: {where or 'config'}: {message}", "fix that setting") from None
+        raise ConfigError(f"{source}: {describe(exc, skip={'key'})}", "fix that setting") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -155,7 +155,7 @@ class RotationPlan:
     def new_state(self) -> RoleState:
         if not self.rotate:
             return self.before
-        return RoleState(tuple(Person(name=m.name, id=m.id) for m in self.after), self.handoff)
+        return RoleState(tuple(Person.of(m) for m in self.after), self.handoff)
 
 
 def already_rotated(state: RoleState, handoff: date, *, force: bool = False) -> bool:

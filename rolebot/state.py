@@ -21,31 +21,34 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+from pydantic import StrictStr, ValidationError
 
 from rolebot.config import Config, RoleConfig
+from rolebot.dates import iso_date
 from rolebot.errors import StateError
 from rolebot.files import write_atomic
+from rolebot.models import Member
+from rolebot.validation import Strict, describe
 
 LAST_ROTATED = "last_rotated"
 MANAGER = "standup_manager"
 
 
-class Person(BaseModel):
+class Person(Strict):
     """Someone named in the state file. `id` is the Slack user ID, `null` in legacy files."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: StrictStr
     id: StrictStr | None = None
+
+    @classmethod
+    def of(cls, member: Member) -> Person:
+        return cls(name=member.name, id=member.id)
 
     def label(self) -> str:
         return f"{self.name} ({self.id})" if self.id else f"{self.name} (no Slack ID yet)"
 
 
-class _Pair(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Pair(Strict):
     incoming: Person | None = None
     current: Person | None = None
 
@@ -56,10 +59,6 @@ class RoleState:
 
     slots: tuple[Person | None, ...]
     last_rotated: date | None = None
-
-    @property
-    def newest(self) -> Person | None:
-        return self.slots[0]
 
 
 @dataclass(frozen=True)
@@ -110,19 +109,12 @@ def _dump_person(person: Person | None) -> dict[str, str | None] | None:
     return None if person is None else {"name": person.name, "id": person.id}
 
 
-def _location(prefix: str, error: Any) -> str:
-    parts = [prefix, *(str(p) for p in error["loc"])]
-    return ".".join(p for p in parts if p)
-
-
-def _validate(model: type[BaseModel], value: Any, key: str, path: Path) -> Any:
+def _validate(model: type[Strict], value: Any, key: str, path: Path) -> Any:
     try:
         return model.model_validate(value, strict=True)
     except ValidationError as exc:
-        error = exc.errors()[0]
         raise StateError(
-            f"{path}: {_location(key, error)}: {error['msg']}",
-            "fix the file (or restore it with `git checkout -- " + str(path) + "`)",
+            f"{path}: {describe(exc, (key,))}", f"fix the file (or restore it with `git checkout -- {path}`)"
         ) from None
 
 
@@ -154,20 +146,11 @@ def parse_state(raw: Any, config: Config, path: Path) -> TeamState:
     for key, value in stamps.items():
         if key not in roles_by_key:
             raise StateError(f"{path}: {LAST_ROTATED}.{key}: unknown role", f"known roles: {', '.join(roles_by_key)}")
-        parsed = _iso_date(value)
+        parsed = iso_date(value)
         if parsed is None:
             raise StateError(f"{path}: {LAST_ROTATED}.{key}: {value!r} is not a date", "write it as YYYY-MM-DD")
         last[key] = parsed
     return TeamState(manager, roles, last, tuple(raw))
-
-
-def _iso_date(value: object) -> date | None:
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def load_state(path: Path, config: Config, *, missing_ok: bool = False) -> TeamState:

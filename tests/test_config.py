@@ -62,7 +62,7 @@ def test_pyproject_tool_table_is_used_when_there_is_no_rolebot_toml(tmp_path: Pa
         ({"roles": {"support-triager": {"tenure": 3}}}, "roles.support-triager.tenure"),
         ({"roles": {"support-triager": {"colour": "red"}}}, "roles.support-triager.colour: Extra inputs"),
         ({"roles": {"support-triager": {"standup": {"time": "10am"}}}}, "roles.support-triager.standup.time"),
-        ({"roles": {"support-triager": {"standup": {"days": ["Wednesday"]}}}}, "standup.days.0"),
+        ({"roles": {"support-triager": {"standup": {"days": ["Wednesday"]}}}}, "standup.days[0]"),
         ({"roles": {"support-triager": {"question": "Hi {nickname}"}}}, "unknown placeholder(s) {nickname}"),
         ({"roles": {"meeting-facilitator": {"question": "with {buddy}"}}}, "unknown placeholder(s) {buddy}"),
         ({"roles": {"support-triager": {"question": "Hi {first_name"}}}, "not a valid template"),

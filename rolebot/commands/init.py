@@ -46,8 +46,8 @@ def init_command(
         newest = find_member(order, incoming, config_role, "--incoming") if incoming else successor(order, now)
         serving = (newest, now)
     since = dates.handoff_on_or_before(app.today(), config_role)
-    updated = RoleState(tuple(Person(name=m.name, id=m.id) for m in serving), since)
-    new_team = team.with_role(config_role, updated).with_manager(Person(name=manager.name, id=manager.id))
+    updated = RoleState(tuple(Person.of(m) for m in serving), since)
+    new_team = team.with_role(config_role, updated).with_manager(Person.of(manager))
 
     before = team.role(config_role).slots
     rows = [(slot, before[i] if i < len(before) else None, serving[i]) for i, slot in enumerate(config_role.slots)]

@@ -14,19 +14,21 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+from pydantic import StrictStr, TypeAdapter, ValidationError
 
 from rolebot.errors import LocalDataError
 from rolebot.files import write_atomic
 from rolebot.models import CalendarEvent, ExistingStandup, Member, NewEvent, StandupSpec, WriteReport
 from rolebot.services.base import Advance
+from rolebot.validation import Strict, describe
 
 
-class _RosterEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _RosterEntry(Strict):
     id: StrictStr
     name: StrictStr
+
+
+_ROSTER = TypeAdapter(dict[str, list[_RosterEntry]])
 
 
 class LocalRoster:
@@ -53,22 +55,13 @@ class LocalRoster:
             raise LocalDataError(f"cannot read roster file {self.name}: {exc}", "check the file") from None
         if not isinstance(raw, dict):
             raise LocalDataError(f"{self.name}: expected an object of user groups", 'write {"<usergroup>": [...]}')
-        groups: dict[str, list[_RosterEntry]] = {}
         for handle, entries in raw.items():
             if not isinstance(entries, list):
                 raise LocalDataError(f"{self.name}: {handle}: expected a list of members", "fix the file")
-            groups[handle] = [self._entry(handle, index, entry) for index, entry in enumerate(entries)]
-        return groups
-
-    def _entry(self, handle: str, index: int, entry: Any) -> _RosterEntry:
         try:
-            return _RosterEntry.model_validate(entry, strict=True)
+            return _ROSTER.validate_python(raw, strict=True)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            where = "".join(f".{part}" for part in error["loc"])
-            raise LocalDataError(
-                f"{self.name}: {handle}[{index}]{where}: {error['msg']}", 'each member is {"id": "U…", "name": "…"}'
-            ) from None
+            raise LocalDataError(f"{self.name}: {describe(exc)}", 'each member is {"id": "U…", "name": "…"}') from None
 
     def members(self, usergroup: str) -> list[Member]:
         groups = self._groups()
