@@ -97,9 +97,6 @@ class CalendarView:
     def has(self, day: date) -> bool:
         return day in self._by_date
 
-    def at(self, day: date) -> list[CalendarEvent]:
-        return list(self._by_date.get(day, ()))
-
     def last_start(self) -> date | None:
         return self.events[-1].start if self.events else None
 

@@ -57,9 +57,6 @@ class NewEvent:
     def private(self) -> dict[str, str]:
         return {"rolebot_role": self.role, "rolebot_member": self.member.id}
 
-    def as_calendar_event(self) -> CalendarEvent:
-        return CalendarEvent(self.id, self.summary, self.start, self.end, self.private)
-
 
 @dataclass
 class WriteReport:

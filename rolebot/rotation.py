@@ -120,20 +120,31 @@ class Timeline:
         return [s for s in out if s.day >= first]
 
 
-def fixed_from_state(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], handoff: date, *, before: date | None = None
-) -> dict[date, Member]:
+@dataclass(frozen=True)
+class PlanInputs:
+    """What the rotation and calendar planners work from: the role, what its state records,
+    who can serve (in rotation order), the role's calendar, and the handoff being planned."""
+
+    role: RoleConfig
+    state: RoleState
+    order: Sequence[Member]
+    calendar: CalendarView
+    handoff: date
+
+
+def fixed_from_state(inputs: PlanInputs, *, before: date | None = None) -> dict[date, Member]:
     """Starters the state records: the newest slot started at the last rotation, the next one a
     period earlier. A state without `last_rotated` is taken to describe the previous handoff.
     Only dates before `before` are kept (used by --force to redo a rotation)."""
-    last = state.last_rotated or dates.shift(handoff, role, -1)
+    role, state = inputs.role, inputs.state
+    last = state.last_rotated or dates.shift(inputs.handoff, role, -1)
     fixed: dict[date, Member] = {}
     for age, (slot, person) in enumerate(zip(role.slots, state.slots, strict=True)):
         if person is None:
             continue
         day = dates.shift(last, role, -age)
         if before is None or day < before:
-            fixed[day] = resolve_person(person, order, role, slot)
+            fixed[day] = resolve_person(person, inputs.order, role, slot)
     return fixed
 
 
@@ -163,21 +174,14 @@ def already_rotated(state: RoleState, handoff: date, *, force: bool = False) -> 
     return state.last_rotated is not None and state.last_rotated >= handoff and not force
 
 
-def plan_rotation(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    *,
-    force: bool = False,
-) -> RotationPlan:
-    """Plan the rotation for `handoff`. Idempotent: a role already rotated for this or a later
-    handoff is left alone unless `force`, which redoes the rotation for `handoff`."""
+def plan_rotation(inputs: PlanInputs, *, force: bool = False) -> RotationPlan:
+    """Plan the rotation for the handoff. Idempotent: a role already rotated for this or a later
+    handoff is left alone unless `force`, which redoes the rotation for that handoff."""
+    role, state, order, handoff = inputs.role, inputs.state, inputs.order, inputs.handoff
     if already_rotated(state, handoff, force=force):
         return RotationPlan.unchanged(role, handoff, state)
-    fixed = fixed_from_state(role, state, order, handoff, before=handoff)
-    timeline = Timeline(role, order, calendar, fixed)
+    fixed = fixed_from_state(inputs, before=handoff)
+    timeline = Timeline(role, order, inputs.calendar, fixed)
     first = dates.shift(handoff, role, -(role.tenure - 1))
     starters = timeline.walk(first, handoff)
     for starter in starters:

@@ -17,8 +17,7 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
 from rolebot.events import CalendarView, new_event
 from rolebot.models import CalendarEvent, Member, NewEvent
-from rolebot.rotation import Source, Starter, Timeline, fixed_from_state
-from rolebot.state import RoleState
+from rolebot.rotation import PlanInputs, Source, Starter, Timeline, fixed_from_state
 
 Action = Literal["create", "exists"]
 
@@ -58,10 +57,8 @@ def horizon_range(role: RoleConfig, handoff: date) -> tuple[date, date]:
     return dates.shift(handoff, role, -(role.tenure - 1)), dates.shift(handoff, role, role.horizon - 1)
 
 
-def state_timeline(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
-) -> Timeline:
-    return Timeline(role, order, calendar, fixed_from_state(role, state, order, handoff))
+def state_timeline(inputs: PlanInputs) -> Timeline:
+    return Timeline(inputs.role, inputs.order, inputs.calendar, fixed_from_state(inputs))
 
 
 def _items(role: RoleConfig, starters: Sequence[Starter], calendar: CalendarView) -> tuple[SeriesItem, ...]:
@@ -77,99 +74,67 @@ def _items(role: RoleConfig, starters: Sequence[Starter], calendar: CalendarView
     return tuple(items)
 
 
-def plan_fill(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
-) -> SeriesPlan:
+def plan_fill(inputs: PlanInputs) -> SeriesPlan:
     """Every handoff from the current one to the horizon has its event (what `rotate` keeps)."""
-    first, last = horizon_range(role, handoff)
-    starters = state_timeline(role, state, order, calendar, handoff).walk(first, last)
-    return SeriesPlan(role, _items(role, starters, calendar))
+    first, last = horizon_range(inputs.role, inputs.handoff)
+    starters = state_timeline(inputs).walk(first, last)
+    return SeriesPlan(inputs.role, _items(inputs.role, starters, inputs.calendar))
 
 
-def _timeline(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    first: date,
-    member: Member | None,
-) -> Timeline:
+def _timeline(inputs: PlanInputs, first: date, member: Member | None) -> Timeline:
     """`member` serving first on `first` if given, else what the state records."""
     if member is not None:
-        return Timeline(role, order, calendar, {first: member}, "chosen")
-    return state_timeline(role, state, order, calendar, handoff)
+        return Timeline(inputs.role, inputs.order, inputs.calendar, {first: member}, "chosen")
+    return state_timeline(inputs)
 
 
 def _walk(
-    role: RoleConfig,
-    timeline: Timeline,
-    calendar: CalendarView,
-    first: date,
-    count: int,
-    previous: Member | None = None,
+    inputs: PlanInputs, timeline: Timeline, first: date, count: int, previous: Member | None = None
 ) -> tuple[SeriesItem, ...]:
-    return _items(role, timeline.walk(first, dates.shift(first, role, count - 1), previous), calendar)
+    role = inputs.role
+    return _items(role, timeline.walk(first, dates.shift(first, role, count - 1), previous), inputs.calendar)
 
 
 def _continue_after(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    count: int,
-    member: Member | None = None,
+    inputs: PlanInputs, count: int, member: Member | None = None
 ) -> tuple[tuple[SeriesItem, ...], list[str]]:
     """`count` handoffs after the last event of the series (or from the horizon's start if
     there is none), with `member` serving first if given."""
+    role, calendar = inputs.role, inputs.calendar
     last_start = calendar.last_start()
     if last_start is None:
-        first = horizon_range(role, handoff)[0]
-        timeline = _timeline(role, state, order, calendar, handoff, first, member)
+        first = horizon_range(role, inputs.handoff)[0]
         notes = [] if member else [f"the calendar has no {role.title} events: starting from the state at {first}"]
-        return _walk(role, timeline, calendar, first, count), notes
+        return _walk(inputs, _timeline(inputs, first, member), first, count), notes
     first = dates.handoff_on_or_after(last_start + timedelta(days=1), role)
     if member is not None:
-        return _walk(role, _timeline(role, state, order, calendar, handoff, first, member), calendar, first, count), []
+        return _walk(inputs, _timeline(inputs, first, member), first, count), []
     previous = calendar.member_at(last_start)
-    return _walk(role, Timeline(role, order, calendar), calendar, first, count, previous), []
+    return _walk(inputs, Timeline(role, inputs.order, calendar), first, count, previous), []
 
 
-def plan_next(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
-) -> SeriesPlan:
+def plan_next(inputs: PlanInputs) -> SeriesPlan:
     """One more event after the last one, unless the series already reaches the horizon."""
-    _, horizon_end = horizon_range(role, handoff)
-    last_start = calendar.last_start()
+    _, horizon_end = horizon_range(inputs.role, inputs.handoff)
+    last_start = inputs.calendar.last_start()
     if last_start is not None and last_start >= horizon_end:
         note = f"the series already reaches {last_start} (the horizon is {horizon_end}): nothing to add"
-        return SeriesPlan(role, (), (note,))
-    items, notes = _continue_after(role, state, order, calendar, handoff, 1)
-    return SeriesPlan(role, items, tuple(notes))
+        return SeriesPlan(inputs.role, (), (note,))
+    items, notes = _continue_after(inputs, 1)
+    return SeriesPlan(inputs.role, items, tuple(notes))
 
 
-def plan_bulk(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    count: int,
-    *,
-    start: date | None = None,
-    member: Member | None = None,
-) -> SeriesPlan:
+def plan_bulk(inputs: PlanInputs, count: int, *, start: date | None = None, member: Member | None = None) -> SeriesPlan:
     """`count` consecutive handoffs, after the last event or from `start`; existing dates are kept."""
     if start is None:
-        items, notes = _continue_after(role, state, order, calendar, handoff, count, member)
-        return SeriesPlan(role, items, tuple(notes))
+        items, notes = _continue_after(inputs, count, member)
+        return SeriesPlan(inputs.role, items, tuple(notes))
     notes = []
-    first = dates.handoff_on_or_after(start, role)
+    first = dates.handoff_on_or_after(start, inputs.role)
     if first != start:
         notes.append(f"{start} is not a handoff day: starting on {dates.human(first)} instead")
-    timeline = _timeline(role, state, order, calendar, handoff, first, member)
-    return SeriesPlan(role, _walk(role, timeline, calendar, first, count), tuple(notes))
+    items = _walk(inputs, _timeline(inputs, first, member), first, count)
+    return SeriesPlan(inputs.role, items, tuple(notes))
 
 
 def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: date | None) -> DeletePlan:
@@ -188,12 +153,10 @@ class ScheduleRow:
     problem: str | None = None
 
 
-def plan_schedule(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date, count: int
-) -> tuple[ScheduleRow, ...]:
-    """The next `count` handoffs from `handoff`: who comes in and who stays on as buddy."""
-    timeline = state_timeline(role, state, order, calendar, handoff)
-    starters = timeline.walk(dates.shift(handoff, role, -1), dates.shift(handoff, role, count - 1))
+def plan_schedule(inputs: PlanInputs, count: int) -> tuple[ScheduleRow, ...]:
+    """The next `count` handoffs from the handoff: who comes in and who stays on as buddy."""
+    role, handoff = inputs.role, inputs.handoff
+    starters = state_timeline(inputs).walk(dates.shift(handoff, role, -1), dates.shift(handoff, role, count - 1))
     rows = []
     for previous, starter in itertools.pairwise(starters):
         buddy = previous.member if role.tenure == 2 else None

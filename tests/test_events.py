@@ -42,7 +42,7 @@ def test_summary_prefixes_including_the_older_title(summary: str, name: str | No
 
 
 def test_events_of_other_roles_and_unrelated_events_are_not_the_roles() -> None:
-    other_role = new_event(FACILITATOR, ADA, WED).as_calendar_event()
+    other_role = rolebot_event(FACILITATOR, ADA, WED)
     meeting = CalendarEvent("m1", "Team meeting", WED, WED)
     mislabelled = CalendarEvent("x1", "Support Triager: Ada", WED, WED, {"rolebot_role": "meeting-facilitator"})
     assert not belongs_to(TRIAGER, other_role)

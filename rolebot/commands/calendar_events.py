@@ -74,8 +74,7 @@ def calendar_next(ctx: typer.Context, role: RoleArg, dry_run: DryRun = False) ->
     config_role, team = role_and_state(app, role, missing_ok=True)
     handoff = current_handoff(app, config_role)
     reads = read_services(app, config_role, members=True, events_from=horizon_range(config_role, handoff)[0])
-    order = reads.order()
-    plan = plan_next(config_role, team.role(config_role), order, reads.calendar(config_role, order), handoff)
+    plan = plan_next(reads.inputs(config_role, team.role(config_role), handoff))
     app.out.print(series_table(plan))
     if dry_run or not plan.to_create:
         return
@@ -114,18 +113,9 @@ def calendar_bulk(
     first = parse_date(start, "--start") if start else None
     window = min(d for d in (first, horizon_range(config_role, handoff)[0]) if d is not None)
     reads = read_services(app, config_role, members=True, events_from=window)
-    order = reads.order()
-    chosen = find_member(order, member, config_role, "--member") if member else None
-    plan = plan_bulk(
-        config_role,
-        team.role(config_role),
-        order,
-        reads.calendar(config_role, order),
-        handoff,
-        count or config_role.horizon,
-        start=first,
-        member=chosen,
-    )
+    inputs = reads.inputs(config_role, team.role(config_role), handoff)
+    chosen = find_member(inputs.order, member, config_role, "--member") if member else None
+    plan = plan_bulk(inputs, count or config_role.horizon, start=first, member=chosen)
     app.out.print(series_table(plan))
     events = plan.to_create
     if dry_run or not events:

@@ -13,8 +13,8 @@ from rolebot.context import AppContext, ServiceKind
 from rolebot.errors import RolebotError, UsageError
 from rolebot.events import CalendarView, match_name
 from rolebot.models import CalendarEvent, ExistingStandup, Member
-from rolebot.rotation import rotation_order
-from rolebot.state import TeamState, load_state
+from rolebot.rotation import PlanInputs, rotation_order
+from rolebot.state import RoleState, TeamState, load_state
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,6 +37,11 @@ class Reads:
     def calendar(self, role: RoleConfig, order: Sequence[Member]) -> CalendarView:
         events: list[CalendarEvent] = _read(self.events, "calendar events")
         return CalendarView(role, events, order)
+
+    def inputs(self, role: RoleConfig, state: RoleState, handoff: date) -> PlanInputs:
+        """What the rotation and calendar planners need, from the members and events read."""
+        order = self.order()
+        return PlanInputs(role, state, order, self.calendar(role, order), handoff)
 
     def existing_standup(self) -> ExistingStandup | None:
         return None if self.standup is None else self.standup.get()

@@ -74,8 +74,9 @@ def plan_state(app: AppContext, run: RotateRun, force: bool) -> TeamState:
     if already_rotated(held, run.handoff, force=force):
         run.rotation = RotationPlan.unchanged(run.role, run.handoff, held)
         return run.team
-    order = _order(run)
-    run.rotation = plan_rotation(run.role, held, order, run.reads.calendar(run.role, order), run.handoff, force=force)
+    inputs = run.reads.inputs(run.role, held, run.handoff)
+    order = inputs.order
+    run.rotation = plan_rotation(inputs, force=force)
     team = run.team.with_role(run.role, run.rotation.new_state())
     manager = team.standup_manager
     if manager is not None and not manager.id:
@@ -90,8 +91,7 @@ def plan_state(app: AppContext, run: RotateRun, force: bool) -> TeamState:
 def plan_calendar(run: RotateRun, team: TeamState) -> SeriesPlan:
     from rolebot.series import plan_fill
 
-    order = _order(run)
-    return plan_fill(run.role, team.role(run.role), order, run.reads.calendar(run.role, order), run.handoff)
+    return plan_fill(run.reads.inputs(run.role, team.role(run.role), run.handoff))
 
 
 def plan_standup_for(app: AppContext, run: RotateRun, team: TeamState) -> StandupChange:

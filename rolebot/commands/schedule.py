@@ -29,8 +29,7 @@ def schedule_command(
     handoff = current_handoff(app, config_role)
     window = dates.shift(handoff, config_role, -config_role.tenure)
     reads = read_services(app, config_role, members=True, events_from=window)
-    order = reads.order()
-    rows = plan_schedule(config_role, team.role(config_role), order, reads.calendar(config_role, order), handoff, count)
+    rows = plan_schedule(reads.inputs(config_role, team.role(config_role), handoff), count)
     if as_json:
         payload = [
             {

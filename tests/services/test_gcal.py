@@ -25,6 +25,7 @@ from rolebot.services.retry import RetryPolicy
 from tests.conftest import Sleeps
 from tests.fakes.google import CALENDAR_SCOPES, FakeGoogle, Token, load_test_key, seed_team_calendar
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
+from tests.helpers import listed
 
 ADA = Member("U05ADA1234", "Ada Okafor")
 BRUNO = Member("U05BRU5678", "Bruno Silva")
@@ -153,7 +154,7 @@ def test_listing_uses_the_team_time_zone_for_bounds_and_dates(sleeps: Sleeps) ->
 def test_listing_leaves_out_deleted_events_and_events_that_ended(google: FakeGoogle, sleeps: Sleeps) -> None:
     calendar = connect(google, sleeps)
     calendar.create_events(weekly(3), Progress())
-    calendar.delete_events([weekly(3)[1].as_calendar_event()], Progress())
+    calendar.delete_events([listed(weekly(3)[1])], Progress())
     # The first event ends on FIRST + 2 weeks: a window starting then does not see it.
     assert [e.start for e in calendar.list_events(FIRST, None)] == [FIRST, FIRST + timedelta(weeks=2)]
     assert [e.start for e in calendar.list_events(FIRST + timedelta(weeks=2), None)] == [FIRST + timedelta(weeks=2)]
@@ -219,7 +220,7 @@ def test_a_deleted_event_is_restored_not_duplicated(google: FakeGoogle, sleeps: 
     events = weekly(3)
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
-    calendar.delete_events([events[1].as_calendar_event()], Progress())
+    calendar.delete_events([listed(events[1])], Progress())
     assert [e["id"] for e in confirmed(google)] == [events[0].id, events[2].id]
 
     report = calendar.create_events(events, Progress())
@@ -272,7 +273,7 @@ def test_concurrent_restores_still_make_one_event(google: FakeGoogle, sleeps: Sl
     events = weekly(5)
     first = connect(google, sleeps)
     first.create_events(events, Progress())
-    first.delete_events([e.as_calendar_event() for e in events], Progress())
+    first.delete_events([listed(e) for e in events], Progress())
     reports = race(google, sleeps, events)
     stored = google.events(include_cancelled=True)
     assert sorted(e["id"] for e in stored) == sorted(e.id for e in events)
@@ -284,7 +285,7 @@ def test_a_deleted_event_google_will_not_restore_is_reported(google: FakeGoogle,
     events = weekly(2)
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
-    calendar.delete_events([e.as_calendar_event() for e in events], Progress())
+    calendar.delete_events([listed(e) for e in events], Progress())
     google.fail(1, 403, "forbidden", "Forbidden", method="PUT", event_id=events[0].id)
 
     report = calendar.create_events(events, Progress())
@@ -306,7 +307,7 @@ def test_deleting_twice_reports_already_gone(google: FakeGoogle, sleeps: Sleeps)
     events = weekly(3)
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
-    targets = [e.as_calendar_event() for e in events[:2]]
+    targets = [listed(e) for e in events[:2]]
     unknown = CalendarEvent("neverexisted00", "Support Triager: Ada", FIRST, FIRST)
 
     first = calendar.delete_events(targets, Progress())
@@ -385,7 +386,7 @@ def test_deletes_are_retried_like_inserts(google: FakeGoogle, sleeps: Sleeps) ->
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
     google.rate_limit(2, 429, method="DELETE", retry_after="3")
-    report = calendar.delete_events([e.as_calendar_event() for e in events], Progress())
+    report = calendar.delete_events([listed(e) for e in events], Progress())
     assert sorted(report.done) == sorted(e.id for e in events)
     assert sleeps.calls == [3.0]  # Retry-After honoured
 
@@ -455,7 +456,7 @@ def test_calendar_not_shared_with_the_service_account(google: FakeGoogle, sleeps
     actions: dict[str, Callable[[], object]] = {
         "list": lambda: calendar.list_events(FIRST, None),
         "create": lambda: calendar.create_events(weekly(2, start=FIRST + timedelta(weeks=10)), Progress()),
-        "delete": lambda: calendar.delete_events([e.as_calendar_event() for e in events], Progress()),
+        "delete": lambda: calendar.delete_events([listed(e) for e in events], Progress()),
     }
     with pytest.raises(ServiceError) as caught:
         actions[operation]()
@@ -581,7 +582,7 @@ def test_one_log_line_per_http_request_without_secrets(google: FakeGoogle, sleep
     calendar = connect(google, sleeps, log=lines.append)
     calendar.create_events(weekly(3), Progress())
     calendar.list_events(FIRST, None)
-    calendar.delete_events([weekly(3)[0].as_calendar_event()], Progress())
+    calendar.delete_events([listed(weekly(3)[0])], Progress())
     shapes = [line.rsplit(" (", 1)[0] for line in lines]
     assert shapes == [
         "Google Calendar: POST /token 200",
@@ -699,7 +700,7 @@ def test_an_update_without_status_leaves_a_deleted_event_deleted_and_rolebot_res
     [new] = weekly(1)
     calendar = connect(google, sleeps)
     calendar.create_events([new], Progress())
-    calendar.delete_events([new.as_calendar_event()], Progress())
+    calendar.delete_events([listed(new)], Progress())
     service, authorization = raw_service(google)
     body = {"summary": new.summary, **_day(new.start.isoformat())}
 

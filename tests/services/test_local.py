@@ -9,7 +9,7 @@ from rolebot.events import new_event
 from rolebot.models import Member
 from rolebot.services.local import IcsCalendar, LocalRoster, TerminalNotifier
 from rolebot.standups import standup_spec
-from tests.helpers import ADA, BRUNO, CHEN, TRIAGER
+from tests.helpers import ADA, BRUNO, CHEN, TRIAGER, listed
 
 
 def roster(tmp_path: Path, content: object) -> LocalRoster:
@@ -73,9 +73,9 @@ def test_ics_listing_window_and_deletion(tmp_path: Path) -> None:
     # Ends after 16 Dec: the events starting 9 and 16 Dec (the 2 Dec one ends on the 16th).
     assert [e.start.day for e in store.list_events(date(2026, 12, 16), None)] == [9, 16]
     assert [e.start.day for e in store.list_events(date(2026, 12, 1), date(2026, 12, 9))] == [2]
-    report = store.delete_events([e.as_calendar_event() for e in events[:2]], lambda n: None)
+    report = store.delete_events([listed(e) for e in events[:2]], lambda n: None)
     assert len(report.done) == 2
-    assert len(store.delete_events([events[0].as_calendar_event()], lambda n: None).already) == 1
+    assert len(store.delete_events([listed(events[0])], lambda n: None).already) == 1
     assert [e.start.day for e in store.list_events(date(2026, 1, 1), None)] == [16]
 
 
