@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from rolebot.config import Config
-    from rolebot.models import StandupSpec
     from rolebot.services.base import CalendarStore, MembersSource, Notifier
     from rolebot.services.secrets import Credential, Credentials
 
@@ -103,7 +102,10 @@ class Services:
     NAMES: ClassVar[dict[ServiceKind, str]] = {"members": "Slack", "calendar": "Google Calendar", "notifier": "Geekbot"}
 
     def __init__(self, app: AppContext) -> None:
+        from rolebot.outbox import Outbox
+
         self.app = app
+        self.outbox = Outbox()  # what the local backend would have sent, for the command to show
         self._locks: dict[ServiceKind, threading.Lock] = {kind: threading.Lock() for kind in self.NAMES}
         self._members: MembersSource | None = None
         self._calendar: CalendarStore | None = None
@@ -222,7 +224,7 @@ class Services:
         if not self.is_live("notifier"):
             from rolebot.services.local import TerminalNotifier
 
-            return TerminalNotifier(self._show_standup)
+            return TerminalNotifier(self.outbox.put)
         from rolebot.services.geekbot import GeekbotNotifier
         from rolebot.services.secrets import GEEKBOT_TOKEN
 
@@ -232,8 +234,3 @@ class Services:
             sleep=self.app.sleep,
             log=self.app.log,
         )
-
-    def _show_standup(self, spec: StandupSpec) -> None:
-        from rolebot.render import standup_panel
-
-        self.app.out.print(standup_panel(spec, "shown here; the local backend sends nothing"))

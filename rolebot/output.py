@@ -92,3 +92,11 @@ def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int]
     with Progress(*columns, console=app.err, transient=False) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+def show_unsent(app: AppContext) -> None:
+    """Print what the local backend would have sent (nothing, when nothing was held back)."""
+    from rolebot.render import unsent
+
+    for item in app.services.outbox.take():
+        app.out.print(unsent(item))

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from rolebot import dates
 from rolebot.models import Member, StandupSpec
+from rolebot.outbox import Unsent
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
 from rolebot.standups import StandupChange
@@ -131,6 +132,16 @@ def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
     fields.add_row("participants", ", ".join(spec.participant_names or spec.participants))
     body = Group(Text(spec.question), Text(""), fields)
     return Panel(body, title=f"Geekbot standup {spec.name}", subtitle=subtitle, subtitle_align="right", expand=False)
+
+
+def unsent(item: Unsent) -> RenderableType:
+    """A message the local backend shows instead of sending."""
+    return standup_panel(item, "shown here; the local backend sends nothing")
+
+
+def standup_preview(change: StandupChange) -> RenderableType:
+    """What a dry run would send, and what that changes."""
+    return Group(standup_panel(change.spec, "dry run: nothing sent"), Text(standup_change_text(change)))
 
 
 def standup_change_text(change: StandupChange) -> str:

@@ -165,6 +165,7 @@ def rotate_command(
     from rolebot.commands.standup import apply_standup, render_standup_preview
     from rolebot.concurrency import gather
     from rolebot.errors import RolebotError, StepsFailed
+    from rolebot.output import show_unsent
     from rolebot.render import rotation_table, series_table
     from rolebot.settings import shown
     from rolebot.state import save_state
@@ -227,8 +228,7 @@ def rotate_command(
         if calendar_plan is not None:
             plan = calendar_plan
             writes["calendar"] = lambda: _calendar_text(app, plan)
-        # The terminal notifier prints; keep its output apart from a progress bar.
-        results = gather(writes, parallel=app.services.is_live("notifier"))
+        results = gather(writes)
         for name, outcome in results.items():
             if isinstance(outcome.error, RolebotError):
                 run.fail(name, outcome.error)
@@ -241,6 +241,7 @@ def rotate_command(
     if no_calendar:
         run.steps.append(Step("calendar", True, "no events added (--no-calendar)"))
 
+    show_unsent(app)
     order = {"state": 0, "standup": 1, "calendar": 2}
     run.steps.sort(key=lambda s: order.get(s.name, 9))
     for step in run.steps:

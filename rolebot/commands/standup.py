@@ -60,10 +60,9 @@ def apply_standup(app: AppContext, change: StandupChange) -> str:
 
 
 def render_standup_preview(app: AppContext, change: StandupChange) -> None:
-    from rolebot.render import standup_change_text, standup_panel
+    from rolebot.render import standup_preview
 
-    app.out.print(standup_panel(change.spec, "dry run: nothing sent"))
-    app.out.print(standup_change_text(change))
+    app.out.print(standup_preview(change))
 
 
 @handle_errors
@@ -84,4 +83,8 @@ def standup_command(
     if dry_run:
         render_standup_preview(app, change)
         return
-    app.say(f"✓ standup: {apply_standup(app, change)}", style="green")
+    from rolebot.output import show_unsent
+
+    done = apply_standup(app, change)
+    show_unsent(app)
+    app.say(f"✓ standup: {done}", style="green")

@@ -2,7 +2,8 @@
 
 It lets rolebot run end to end without credentials: members come from
 `state/roster.json`, the calendar lives in `state/calendar.ics` (all-day VEVENTs with
-the same identity rules as the live calendar), and standups are shown, not sent.
+the same identity rules as the live calendar), and standups go to the outbox, to be shown
+rather than sent.
 """
 
 from __future__ import annotations
@@ -204,22 +205,22 @@ class IcsCalendar:
 
 
 class TerminalNotifier:
-    """Shows the standup that would be sent instead of sending it."""
+    """Records the standup it would send (in the outbox, for the command to show) instead of sending it."""
 
     description = "terminal (standups are shown, not sent)"
 
-    def __init__(self, show: Callable[[StandupSpec], None]) -> None:
-        self._show = show
+    def __init__(self, record: Callable[[StandupSpec], None]) -> None:
+        self._record = record
 
     def find_standup(self, name: str) -> ExistingStandup | None:
         return None
 
     def create_standup(self, spec: StandupSpec) -> ExistingStandup:
-        self._show(spec)
+        self._record(spec)
         return _as_existing(spec)
 
     def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup:
-        self._show(spec)
+        self._record(spec)
         return _as_existing(spec)
 
 
