@@ -11,6 +11,8 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
 from rolebot.messages import render_question
 from rolebot.models import ExistingStandup, Member, StandupSpec
+from rolebot.rotation import resolve_person
+from rolebot.state import TeamState
 
 
 def participants(incoming: Member, manager: Member) -> tuple[str, ...]:
@@ -65,3 +67,26 @@ def plan_standup(spec: StandupSpec, existing: ExistingStandup | None) -> Standup
     if existing.questions != (spec.question,):
         changed.append("question")
     return StandupChange("update" if changed else "unchanged", spec, existing, tuple(changed))
+
+
+def needs_member_names(role: RoleConfig, team: TeamState) -> bool:
+    """Whether someone the standup needs has no Slack ID yet (a legacy state): then the members
+    must be read to find them by name."""
+    people = (*team.role(role).slots, team.standup_manager)
+    return any(p is not None and not p.id for p in people)
+
+
+def plan_standup_change(
+    role: RoleConfig,
+    team: TeamState,
+    order: Sequence[Member],
+    existing: ExistingStandup | None,
+    fallback_handoff: date,
+) -> StandupChange:
+    """What to change so the standup says what the state says (who serves, the manager)."""
+    held = team.role(role)
+    serving = [resolve_person(p, order, role, slot) for slot, p in zip(role.slots, held.slots, strict=True) if p]
+    manager = team.standup_manager
+    resolved_manager = resolve_person(manager, order, role, "standup manager") if manager else None
+    spec = standup_spec(role, serving, resolved_manager, held.last_rotated or fallback_handoff)
+    return plan_standup(spec, existing)

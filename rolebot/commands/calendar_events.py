@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from rolebot.output import app_context, handle_errors
-
-if TYPE_CHECKING:
-    from rolebot.context import AppContext
-    from rolebot.models import CalendarEvent, NewEvent, WriteReport
 
 calendar_app = typer.Typer(
     help="Keep a role's calendar series: add the next event, add many, or delete a range.",
@@ -24,49 +19,12 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the plan; change n
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
-def create_events(app: AppContext, events: Sequence[NewEvent], *, bar: bool = True) -> WriteReport:
-    from rolebot.output import progress
-
-    store = app.services.calendar()
-    if not bar or len(events) <= 1:
-        return store.create_events(events, lambda n: None)
-    with progress(app, "creating events", len(events)) as advance:
-        return store.create_events(events, advance)
-
-
-def delete_events(app: AppContext, events: Sequence[CalendarEvent]) -> WriteReport:
-    from rolebot.output import progress
-
-    with progress(app, "deleting events", len(events)) as advance:
-        return app.services.calendar().delete_events(events, advance)
-
-
-def summarise_writes(report: WriteReport, verb: str, labels: dict[str, str]) -> str:
-    """'3 created, 1 already there'; raises with every failed item named if any failed."""
-    from rolebot.errors import ServiceError
-
-    parts = [f"{len(report.done)} {verb}"]
-    if report.already:
-        parts.append(f"{len(report.already)} already {'there' if verb == 'created' else 'gone'}")
-    if report.failed:
-        failures = "; ".join(f"{labels.get(item, item)}: {reason}" for item, reason in report.failed)
-        raise ServiceError(
-            "calendar",
-            f"{len(report.failed)} event(s) not {verb} ({failures}); {', '.join(parts)}",
-            "re-run the same command: what exists is skipped, so it finishes the job",
-        )
-    return ", ".join(parts)
-
-
-def event_labels(events: Sequence[NewEvent | CalendarEvent]) -> dict[str, str]:
-    return {e.id: f"{e.start} {e.summary}" for e in events}
-
-
 @calendar_app.command("next")
 @handle_errors
 def calendar_next(ctx: typer.Context, role: RoleArg, dry_run: DryRun = False) -> None:
     """Add the next event after the last one, unless the series already reaches the horizon."""
-    from rolebot.commands.common import current_handoff, read_services, role_and_state
+    from rolebot.apply import create_events, event_labels, summarise_writes
+    from rolebot.reads import current_handoff, read_services, role_and_state
     from rolebot.render import series_table
     from rolebot.series import horizon_range, plan_next
 
@@ -101,9 +59,10 @@ def calendar_bulk(
     yes: Yes = False,
 ) -> None:
     """Preview, then create N consecutive events; existing ones are skipped, never duplicated."""
-    from rolebot.commands.common import current_handoff, find_member, read_services, role_and_state
+    from rolebot.apply import create_events, event_labels, summarise_writes
     from rolebot.dates import parse_date
     from rolebot.output import confirm
+    from rolebot.reads import current_handoff, find_member, read_services, role_and_state
     from rolebot.render import series_table
     from rolebot.series import horizon_range, plan_bulk
 
@@ -140,6 +99,7 @@ def calendar_delete(
     yes: Yes = False,
 ) -> None:
     """Preview, then delete this role's events starting in a date range; nothing else is touched."""
+    from rolebot.apply import delete_events, event_labels, summarise_writes
     from rolebot.dates import parse_date
     from rolebot.events import CalendarView
     from rolebot.output import confirm

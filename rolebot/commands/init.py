@@ -25,9 +25,9 @@ def init_command(
 ) -> None:
     """Write the state for a role from display names, as of the latest handoff."""
     from rolebot import dates
-    from rolebot.commands.common import find_member, role_and_state
     from rolebot.errors import UsageError
     from rolebot.models import Member
+    from rolebot.reads import find_member, role_and_state
     from rolebot.render import state_table
     from rolebot.rotation import rotation_order, successor
     from rolebot.state import Person, RoleState, save_state

@@ -20,7 +20,7 @@ def schedule_command(
     import json
 
     from rolebot import dates
-    from rolebot.commands.common import current_handoff, read_services, role_and_state
+    from rolebot.reads import current_handoff, read_services, role_and_state
     from rolebot.render import schedule_table
     from rolebot.series import plan_schedule
 

@@ -1,15 +1,16 @@
-"""What several commands share: loading the role and state, and reading services together."""
+"""What a command reads before it plans: the role and its state, the coming handoff, a member
+named on the command line, and the services — members, calendar events, the standup — read at
+the same time."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from rolebot import dates
-from rolebot.concurrency import Outcome, Together
 from rolebot.config import RoleConfig
-from rolebot.context import AppContext, ServiceKind
 from rolebot.errors import RolebotError, UsageError
 from rolebot.events import CalendarView, match_name
 from rolebot.models import CalendarEvent, ExistingStandup, Member
@@ -19,23 +20,26 @@ from rolebot.state import RoleState, TeamState, load_state
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from rolebot.context import AppContext, ServiceKind
+
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Reads:
-    """What a command read from the services, each read's value or error kept apart until needed."""
+    """The reads a command asked for, as finished futures: `.result()` gives a read's value, or
+    raises the error it met, only when (and if) a planner needs it."""
 
-    members: Outcome[list[Member]] | None = None
-    events: Outcome[list[CalendarEvent]] | None = None
-    standup: Outcome[ExistingStandup | None] | None = None
+    members: Future[list[Member]] | None = None
+    events: Future[list[CalendarEvent]] | None = None
+    standup: Future[ExistingStandup | None] | None = None
 
     def order(self) -> tuple[Member, ...]:
-        members: list[Member] = _read(self.members, "members")
+        members: list[Member] = _result(self.members, "members")
         return rotation_order(members)
 
     def calendar(self, role: RoleConfig, order: Sequence[Member]) -> CalendarView:
-        events: list[CalendarEvent] = _read(self.events, "calendar events")
+        events: list[CalendarEvent] = _result(self.events, "calendar events")
         return CalendarView(role, events, order)
 
     def inputs(self, role: RoleConfig, state: RoleState, handoff: date) -> PlanInputs:
@@ -44,13 +48,13 @@ class Reads:
         return PlanInputs(role, state, order, self.calendar(role, order), handoff)
 
     def existing_standup(self) -> ExistingStandup | None:
-        return None if self.standup is None else self.standup.get()
+        return None if self.standup is None else self.standup.result()
 
 
-def _read(outcome: Outcome[T] | None, what: str) -> T:
-    if outcome is None:
+def _result(future: Future[T] | None, what: str) -> T:
+    if future is None:
         raise RolebotError(f"internal error: the {what} were not read", "please report this bug")
-    return outcome.get()
+    return future.result()
 
 
 def read_services(
@@ -65,14 +69,17 @@ def read_services(
     decrypting its credentials included, in its own thread), then show the backends used."""
     services = app.services
     start = events_from
-    with Together(3) as together:
-        found = together.start(lambda: services.members().members(role.usergroup)) if members else None
-        listed = together.start(lambda: services.calendar().list_events(start, None)) if start else None
-        existing = together.start(lambda: services.notifier().find_standup(role.standup.name)) if standup else None
-    reads = Reads(
-        found.result() if found else None, listed.result() if listed else None, existing.result() if existing else None
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="rolebot-read") as pool:
+        reads = Reads(
+            pool.submit(lambda: services.members().members(role.usergroup)) if members else None,
+            pool.submit(lambda: services.calendar().list_events(start, None)) if start else None,
+            pool.submit(lambda: services.notifier().find_standup(role.standup.name)) if standup else None,
+        )
+    used: tuple[tuple[ServiceKind, object], ...] = (
+        ("members", reads.members),
+        ("calendar", reads.events),
+        ("notifier", reads.standup),
     )
-    used: list[tuple[ServiceKind, object]] = [("members", found), ("calendar", listed), ("notifier", existing)]
     services.banner(*(kind for kind, future in used if future is not None))
     return reads
 
