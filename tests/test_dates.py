@@ -55,3 +55,26 @@ def test_parse_date_rejects_anything_but_iso_dates() -> None:
 
 def test_human_dates() -> None:
     assert dates.human(date(2026, 12, 2)) == "Wednesday 2 December 2026"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-12-02", date(2026, 12, 2)),
+        ("2028-02-29", date(2028, 2, 29)),
+        ("2026-2-3", None),  # YYYY-MM-DD exactly, as the state file and every option say
+        ("2026-02-30", None),
+        ("20261202", None),
+        ("2026-W49-3", None),
+        (" 2026-12-02", None),
+        (20261202, None),
+        (None, None),
+    ],
+)
+def test_one_iso_date_parser(value: object, expected: date | None) -> None:
+    assert dates.iso_date(value) == expected
+
+
+def test_monthly_handoffs_after_a_long_month_land_on_the_day_of_the_month() -> None:
+    assert dates.handoff_on_or_after(date(2027, 1, 31), FACILITATOR) == date(2027, 2, 1)
+    assert dates.shift(date(2027, 1, 1), FACILITATOR, 14) == date(2028, 3, 1)
