@@ -99,3 +99,17 @@ class ExistingStandup:
     timezone: str
     questions: tuple[str, ...]
     participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Absence:
+    """Someone away from `first` to `last` (both included): they serve no role then."""
+
+    member_id: str
+    name: str
+    first: date
+    last: date
+
+    def covers(self, start: date, end: date) -> bool:
+        """Whether the absence overlaps the days from `start` up to `end` (exclusive)."""
+        return self.first < end and start <= self.last

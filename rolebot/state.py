@@ -6,8 +6,16 @@ The file keeps the structure the team already has::
      "meeting_facilitator": {"name": ..., "id": ...},
      "support_triager": {"incoming": {...}, "current": {...}}}
 
-and adds one key, ``last_rotated``, mapping a role's state key to the handoff date it
-was last rotated for. IDs may be ``null`` in older files; they are resolved by name.
+and adds keys of its own, each absent from older files (which load unchanged):
+
+* ``last_rotated`` — a role's state key → the handoff it was last rotated for;
+* ``standups`` — a role's state key → the ID of its Geekbot standup, so a run finds
+  it directly even if the standup manager has left it;
+* ``notified`` — a role's state key → {kind: the handoff that message was last sent
+  for} (``announce``, ``dm``…), so a re-run never posts twice;
+* ``away`` — absences: ``[{"id", "name", "from", "to"}]``, all of the person's roles.
+
+IDs may be ``null`` in older files; they are resolved by name.
 This module is the only one that touches the file. Writes are atomic and skipped when
 nothing changed, so an unchanged file stays byte-identical.
 """
@@ -21,17 +29,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import StrictStr, ValidationError
+from pydantic import Field, StrictStr, ValidationError
 
 from rolebot.config import Config, RoleConfig
 from rolebot.dates import iso_date
 from rolebot.errors import StateError
 from rolebot.files import write_atomic
-from rolebot.models import Member
+from rolebot.models import Absence, Member
 from rolebot.validation import Strict, describe
 
 LAST_ROTATED = "last_rotated"
 MANAGER = "standup_manager"
+STANDUPS = "standups"
+NOTIFIED = "notified"
+AWAY = "away"
+ADDED_KEYS = (LAST_ROTATED, STANDUPS, NOTIFIED, AWAY)
 
 
 class Person(Strict):
@@ -53,6 +65,15 @@ class _Pair(Strict):
     current: Person | None = None
 
 
+class _Away(Strict):
+    """One entry of `away`: `from` and `to` are ISO dates, both included."""
+
+    id: StrictStr
+    name: StrictStr
+    from_: StrictStr = Field(alias="from")
+    to: StrictStr
+
+
 @dataclass(frozen=True)
 class RoleState:
     """A role's slots, newest first (`incoming`, `current`; or the single slot)."""
@@ -67,6 +88,9 @@ class TeamState:
     roles: Mapping[str, tuple[Person | None, ...]] = field(default_factory=dict)
     last_rotated: Mapping[str, date] = field(default_factory=dict)
     key_order: tuple[str, ...] = ()
+    standup_ids: Mapping[str, str] = field(default_factory=dict)
+    notified: Mapping[str, Mapping[str, date]] = field(default_factory=dict)
+    away: tuple[Absence, ...] = ()
 
     def role(self, role: RoleConfig) -> RoleState:
         slots = self.roles.get(role.state_key) or tuple(None for _ in role.slots)
@@ -84,6 +108,28 @@ class TeamState:
     def with_manager(self, manager: Person) -> TeamState:
         return replace(self, standup_manager=manager)
 
+    def standup_id(self, role: RoleConfig) -> str | None:
+        """The ID of the role's standup, as the last run that created or found it recorded."""
+        return self.standup_ids.get(role.state_key)
+
+    def with_standup_id(self, role: RoleConfig, standup_id: str | None) -> TeamState:
+        ids = {k: v for k, v in self.standup_ids.items() if k != role.state_key}
+        if standup_id is not None:
+            ids[role.state_key] = standup_id
+        return replace(self, standup_ids=ids)
+
+    def notified_for(self, role: RoleConfig, kind: str) -> date | None:
+        """The handoff for which the role's `kind` of message (announce, dm…) was last sent."""
+        return self.notified.get(role.state_key, {}).get(kind)
+
+    def with_notified(self, role: RoleConfig, kind: str, handoff: date) -> TeamState:
+        kinds = {**self.notified.get(role.state_key, {}), kind: handoff}
+        return replace(self, notified={**self.notified, role.state_key: kinds})
+
+    def with_away(self, absences: tuple[Absence, ...]) -> TeamState:
+        ordered = tuple(sorted(absences, key=lambda a: (a.first, a.last, a.member_id)))
+        return replace(self, away=ordered)
+
     def to_json(self, config: Config) -> dict[str, Any]:
         """The file's content, keeping the order of keys the file already had."""
         content: dict[str, Any] = {}
@@ -100,6 +146,19 @@ class TeamState:
                 content[role.state_key] = _dump_person(slots[0])
         if self.last_rotated:
             content[LAST_ROTATED] = {k: v.isoformat() for k, v in sorted(self.last_rotated.items())}
+        if self.standup_ids:
+            content[STANDUPS] = dict(sorted(self.standup_ids.items()))
+        if self.notified:
+            content[NOTIFIED] = {
+                key: {kind: day.isoformat() for kind, day in sorted(kinds.items())}
+                for key, kinds in sorted(self.notified.items())
+                if kinds
+            }
+        if self.away:
+            content[AWAY] = [
+                {"id": a.member_id, "name": a.name, "from": a.first.isoformat(), "to": a.last.isoformat()}
+                for a in self.away
+            ]
         ordered = {k: content[k] for k in self.key_order if k in content}
         ordered.update({k: v for k, v in content.items() if k not in ordered})
         return ordered
@@ -122,7 +181,7 @@ def parse_state(raw: Any, config: Config, path: Path) -> TeamState:
     if not isinstance(raw, dict):
         raise StateError(f"{path}: expected a JSON object at the top level", "fix the file")
     roles_by_key = {role.state_key: role for role in config.roles.values()}
-    allowed = [MANAGER, *roles_by_key, LAST_ROTATED]
+    allowed = [MANAGER, *roles_by_key, *ADDED_KEYS]
     for key in raw:
         if key not in allowed:
             raise StateError(f"{path}: {key}: unknown key", f"allowed keys are {', '.join(allowed)}")
@@ -139,18 +198,55 @@ def parse_state(raw: Any, config: Config, path: Path) -> TeamState:
             roles[key] = (pair.incoming, pair.current)
         else:
             roles[key] = (_validate(Person, value, key, path),)
-    last: dict[str, date] = {}
-    stamps = raw.get(LAST_ROTATED) or {}
-    if not isinstance(stamps, dict):
-        raise StateError(f"{path}: {LAST_ROTATED}: expected an object", 'write it as {"<role>": "YYYY-MM-DD"}')
-    for key, value in stamps.items():
-        if key not in roles_by_key:
-            raise StateError(f"{path}: {LAST_ROTATED}.{key}: unknown role", f"known roles: {', '.join(roles_by_key)}")
-        parsed = iso_date(value)
-        if parsed is None:
-            raise StateError(f"{path}: {LAST_ROTATED}.{key}: {value!r} is not a date", "write it as YYYY-MM-DD")
-        last[key] = parsed
-    return TeamState(manager, roles, last, tuple(raw))
+    last = {
+        key: _date(value, f"{LAST_ROTATED}.{key}", path)
+        for key, value in _by_role(raw, LAST_ROTATED, path, roles_by_key)
+    }
+    standups: dict[str, str] = {}
+    for key, value in _by_role(raw, STANDUPS, path, roles_by_key):
+        if not isinstance(value, str) or not value:
+            raise StateError(f"{path}: {STANDUPS}.{key}: expected a standup ID (a string)", "fix or remove it")
+        standups[key] = value
+    notified: dict[str, dict[str, date]] = {}
+    for key, kinds in _by_role(raw, NOTIFIED, path, roles_by_key):
+        if not isinstance(kinds, dict):
+            raise StateError(f"{path}: {NOTIFIED}.{key}: expected an object", 'write it as {"announce": "YYYY-MM-DD"}')
+        notified[key] = {str(k): _date(v, f"{NOTIFIED}.{key}.{k}", path) for k, v in kinds.items()}
+    return TeamState(manager, roles, last, tuple(raw), standups, notified, _absences(raw.get(AWAY), path))
+
+
+def _by_role(raw: dict[str, Any], name: str, path: Path, roles: Mapping[str, RoleConfig]) -> list[tuple[str, Any]]:
+    """The entries of an object keyed by role state keys (`last_rotated`, `standups`, …)."""
+    value = raw.get(name) or {}
+    if not isinstance(value, dict):
+        raise StateError(f"{path}: {name}: expected an object", f'write it as {{"<role>": ...}}, or remove {name}')
+    for key in value:
+        if key not in roles:
+            raise StateError(f"{path}: {name}.{key}: unknown role", f"known roles: {', '.join(roles)}")
+    return list(value.items())
+
+
+def _date(value: object, where: str, path: Path) -> date:
+    parsed = iso_date(value)
+    if parsed is None:
+        raise StateError(f"{path}: {where}: {value!r} is not a date", "write it as YYYY-MM-DD")
+    return parsed
+
+
+def _absences(value: Any, path: Path) -> tuple[Absence, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise StateError(f"{path}: {AWAY}: expected a list", 'write it as [{"id", "name", "from", "to"}]')
+    absences = []
+    for index, item in enumerate(value):
+        entry: _Away = _validate(_Away, item, f"{AWAY}[{index}]", path)
+        first = _date(entry.from_, f"{AWAY}[{index}].from", path)
+        last = _date(entry.to, f"{AWAY}[{index}].to", path)
+        if last < first:
+            raise StateError(f"{path}: {AWAY}[{index}]: `to` {last} is before `from` {first}", "swap them")
+        absences.append(Absence(entry.id, entry.name, first, last))
+    return tuple(absences)
 
 
 def load_state(path: Path, config: Config, *, missing_ok: bool = False) -> TeamState:

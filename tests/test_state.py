@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from rolebot.errors import StateError
+from rolebot.models import Absence
 from rolebot.state import Person, RoleState, load_state, render_state, save_state
 from tests.helpers import CONFIG, FACILITATOR, TRIAGER
 
@@ -106,3 +107,47 @@ def test_writes_are_atomic_no_temporary_file_is_left(tmp_path: Path) -> None:
     team = load_state(path, CONFIG)
     save_state(path, team.with_manager(Person(name="Ada Okafor", id="U01ADA")), CONFIG, team)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["team-roles.json"]
+
+
+def test_standup_ids_notifications_and_absences_round_trip(tmp_path: Path) -> None:
+    path = write(tmp_path / "team-roles.json", LEGACY)
+    team = load_state(path, CONFIG)
+    away = Absence("U01ADA", "Ada Okafor", date(2026, 12, 20), date(2027, 1, 3))
+    changed = (
+        team.with_standup_id(TRIAGER, "3221").with_notified(TRIAGER, "announce", date(2026, 12, 2)).with_away((away,))
+    )
+    assert save_state(path, changed, CONFIG, team)
+    raw = json.loads(path.read_text())
+    assert raw["standups"] == {"support_triager": "3221"}
+    assert raw["notified"] == {"support_triager": {"announce": "2026-12-02"}}
+    assert raw["away"] == [{"id": "U01ADA", "name": "Ada Okafor", "from": "2026-12-20", "to": "2027-01-03"}]
+    again = load_state(path, CONFIG)
+    assert again.standup_id(TRIAGER) == "3221"
+    assert again.notified_for(TRIAGER, "announce") == date(2026, 12, 2)
+    assert again.notified_for(TRIAGER, "dm") is None
+    assert again.away == (away,)
+    assert render_state(again, CONFIG) == path.read_text()
+    assert not save_state(path, again, CONFIG, again)
+    assert load_state(path, CONFIG).with_standup_id(TRIAGER, None).standup_id(TRIAGER) is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"standups": {"support_triager": 3221}}, "standups.support_triager: expected a standup ID"),
+        ({"standups": {"nobody": "1"}}, "standups.nobody: unknown role"),
+        ({"notified": {"support_triager": {"dm": "soon"}}}, "notified.support_triager.dm: 'soon' is not a date"),
+        ({"away": {"id": "U01ADA"}}, "away: expected a list"),
+        ({"away": [{"id": "U01ADA", "name": "Ada", "from": "2026-12-20"}]}, "away[0].to: Field required"),
+        ({"away": [{"id": "U01ADA", "name": "Ada", "from": "2026-12-20", "to": "2026-12-1"}]}, "away[0].to:"),
+        (
+            {"away": [{"id": "U01ADA", "name": "Ada", "from": "2026-12-20", "to": "2026-12-01"}]},
+            "away[0]: `to` 2026-12-01 is before `from` 2026-12-20",
+        ),
+    ],
+)
+def test_bad_added_keys_are_errors_naming_the_path(tmp_path: Path, extra: dict[str, object], expected: str) -> None:
+    path = write(tmp_path / "team-roles.json", {**LEGACY, **extra})
+    with pytest.raises(StateError) as caught:
+        load_state(path, CONFIG)
+    assert expected in str(caught.value)
