@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from rolebot.config import Config
+    from rolebot.deadline import Deadline
     from rolebot.services.base import CalendarStore, MembersSource, Notifier
     from rolebot.services.secrets import Credential, Credentials
 
@@ -41,6 +42,13 @@ class AppContext:
     @cached_property
     def settings(self) -> Settings:
         return load_settings(self.options, self.environ, self.cwd)
+
+    @cached_property
+    def deadline(self) -> Deadline:
+        """The command's time limit, started when first asked for (before the first request)."""
+        from rolebot.deadline import Deadline
+
+        return Deadline(self.settings.timeout)
 
     @cached_property
     def config(self) -> Config:
