@@ -205,7 +205,11 @@ class Services:
         from rolebot.services.slack import SlackMembers
 
         return SlackMembers.connect(
-            settings.slack_api_url, self.credentials.secret(SLACK_TOKEN), sleep=self.app.sleep, log=self.app.log
+            settings.slack_api_url,
+            self.credentials.secret(SLACK_TOKEN),
+            sleep=self.app.sleep,
+            log=self.app.log,
+            deadline=self.app.deadline,
         )
 
     def _build_calendar(self) -> CalendarStore:

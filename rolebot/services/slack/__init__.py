@@ -1,0 +1,12 @@
+"""Slack through its Web API: who is in a user group (`SlackMembers`), over one `SlackApi` per
+workspace.
+
+* `api` — one call: the `ok` envelope, the scopes header, every error code;
+* `groups` — a user group by its handle (`usergroups.list`);
+* `members` — a group's members by the cheapest route (`users.list` pages or `users.info`).
+"""
+
+from rolebot.services.slack.api import FEATURE_SCOPES, SlackApi, SlackRefusal
+from rolebot.services.slack.members import SlackMembers
+
+__all__ = ["FEATURE_SCOPES", "SlackApi", "SlackMembers", "SlackRefusal"]
