@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rolebot import dates
+from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Member, StandupSpec
 from rolebot.outbox import Unsent
 from rolebot.rotation import RotationPlan
@@ -134,9 +135,30 @@ def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
     return Panel(body, title=f"Geekbot standup {spec.name}", subtitle=subtitle, subtitle_align="right", expand=False)
 
 
+LOCAL_SUBTITLE = "shown here; the local backend sends nothing"
+
+
 def unsent(item: Unsent) -> RenderableType:
     """A message the local backend shows instead of sending."""
-    return standup_panel(item, "shown here; the local backend sends nothing")
+    if isinstance(item, StandupSpec):
+        return standup_panel(item, LOCAL_SUBTITLE)
+    if isinstance(item, ChannelPost):
+        return slack_message_panel(f"Slack post to {item.channel}", item.text, LOCAL_SUBTITLE)
+    if isinstance(item, DirectMessage):
+        return slack_message_panel(f"Slack direct message to {item.member.label()}", item.text, LOCAL_SUBTITLE)
+    return usergroup_panel(item, LOCAL_SUBTITLE)
+
+
+def slack_message_panel(title: str, text: str, subtitle: str) -> RenderableType:
+    """A Slack message as it would be sent (mrkdwn, escapes and `<@ID>` mentions as they are)."""
+    return Panel(Text(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False)
+
+
+def usergroup_panel(change: GroupMembers, subtitle: str) -> RenderableType:
+    """The members a Slack user group would be given."""
+    names = Text("\n".join(member.label() for member in change.members))
+    title = f"Slack user group @{change.bare_handle}: {len(change.members)} members"
+    return Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False)
 
 
 def standup_preview(change: StandupChange) -> RenderableType:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol
 
+from rolebot.messaging import ChannelPost, Delivered, DirectMessage, GroupMembers, GroupOutcome
 from rolebot.models import CalendarEvent, ExistingStandup, Member, NewEvent, StandupSpec, WriteReport
 
 Advance = Callable[[int], None]
@@ -44,3 +45,22 @@ class Notifier(Protocol):
     def create_standup(self, spec: StandupSpec) -> ExistingStandup: ...
 
     def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup: ...
+
+
+class Messenger(Protocol):
+    """Slack beyond reading: posts, direct messages, and who is in a user group."""
+
+    description: str
+
+    def post(self, post: ChannelPost) -> Delivered:
+        """Post to a channel; posts to one channel go at most about one a second."""
+        ...
+
+    def send_dm(self, message: DirectMessage) -> Delivered:
+        """Send a direct message to one member (from the app)."""
+        ...
+
+    def set_group_members(self, change: GroupMembers) -> GroupOutcome:
+        """Make the user group have exactly these members, writing nothing when it already has.
+        An unknown handle and an empty member list are errors."""
+        ...
