@@ -212,6 +212,17 @@ def test_rotate_dry_run_reads_members_from_live_slack(
     assert set(methods(server)) == {"usergroups.list", "users.list"}
 
 
+def test_calendar_bulk_for_a_year_reads_the_members_with_two_slack_requests(
+    rolebot: Invoke, env: dict[str, str], server: FakeServer, demo: Path
+) -> None:
+    # The weekly job's `calendar bulk -n 52` is to make at most 6 requests in all: Slack's share.
+    args = ("--today", "2026-11-30", "calendar", "bulk", "support-triager", "-n", "52", "--yes")
+    result = rolebot(*args, env=env | {"ROLEBOT_BACKEND": "auto"})
+    assert result.exit_code == 0, result.output
+    assert "52 created" in result.stderr
+    assert sorted(methods(server)) == ["usergroups.list", "users.list"]
+
+
 def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state(
     rolebot: Invoke, env: dict[str, str], demo: Path, snapshot_files: Snapshot
 ) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json as jsonlib
+import ssl
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -99,22 +100,15 @@ class HttpClient:
         self._log = log
         self._gate = Gate(clock, sleep)
         self._host = urlsplit(base_url).netloc or base_url
+        verify: ssl.SSLContext | bool = True  # used only by a transport httpx builds itself
         if transport is None and proxied(base_url):
-            # Through a proxy the environment names: httpx's own transport, whose reads are
-            # bounded between chunks only.
-            self._client = httpx.Client(
-                base_url=base_url, headers=dict(headers), verify=ssl_context(), follow_redirects=False
-            )
+            verify = ssl_context()  # httpx's transports, through the proxy: reads bounded between chunks only
         elif transport is None:
-            # Every socket wait bounded. Plain http (a local fake or proxy) needs no SSL context.
-            context = ssl_context() if urlsplit(base_url).scheme == "https" else None
-            self._client = httpx.Client(
-                base_url=base_url, headers=dict(headers), transport=BoundedTransport(context), follow_redirects=False
-            )
-        else:
-            self._client = httpx.Client(
-                base_url=base_url, headers=dict(headers), transport=transport, follow_redirects=False
-            )
+            # Every socket wait bounded. Plain http (a local fake) needs no SSL context.
+            transport = BoundedTransport(ssl_context() if urlsplit(base_url).scheme == "https" else None)
+        self._client = httpx.Client(
+            base_url=base_url, headers=dict(headers), verify=verify, transport=transport, follow_redirects=False
+        )
         self._counter = itertools.count(1)
         self.requests = 0
 
