@@ -14,6 +14,7 @@ from typer.testing import Result
 from tests.conftest import Invoke, Sleeps, one_error_line, read_json
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
 from tests.fakes.slack import TOKEN, FakeSlack, demo_workspace, human
+from tests.fakes.slow import SlowServer
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 
@@ -321,6 +322,21 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
     assert snapshot_files(demo) == before
     if scenario.sleeps is not None:
         assert sleeps.calls == scenario.sleeps
+
+
+def test_a_slack_trickling_its_answer_ends_at_rolebot_timeout_in_one_error_line(
+    rolebot: Invoke, demo: Path, snapshot_files: Snapshot
+) -> None:
+    before = snapshot_files(demo)
+    with SlowServer("trickle-body", interval=0.05) as slow:
+        env = {"ROLEBOT_SLACK_API_URL": f"{slow.url}/api/", "ROLEBOT_SLACK_TOKEN": TOKEN, "ROLEBOT_TIMEOUT": "0.5"}
+        result = rolebot("--backend", "live", "members", "support-triagers", env=env)
+    line = assert_one_error_line(result)
+    assert line == (
+        "Error: the command ran out of time (0.5 s) while waiting for Slack (GET usergroups.list) — "
+        "a service is answering very slowly: try again later, or raise ROLEBOT_TIMEOUT (seconds)"
+    )
+    assert snapshot_files(demo) == before
 
 
 def test_live_backend_without_a_token_says_which_credential_is_missing(

@@ -7,6 +7,7 @@ either order: request counts are compared per method.
 from __future__ import annotations
 
 import base64
+import json
 from collections import Counter
 from collections.abc import Callable
 
@@ -309,6 +310,26 @@ def test_a_cursor_slack_rejects_mid_listing_is_a_clear_error(sleeps: Sleeps) -> 
     error = Client(departing, sleeps).failure("platform")
     assert error.message == "Slack: Slack rejected the page cursor while reading users.list (invalid_cursor)"
     assert "run the command again" in (error.hint or "")
+
+
+def test_a_cursor_slack_returns_twice_stops_the_listing_instead_of_looping(sleeps: Sleeps) -> None:
+    users = large_users(1_500)
+    fake = workspace(users, platform=[u.id for u in users[1_000:1_100]])
+
+    def same_cursor_forever(request: FakeRequest) -> FakeResponse:
+        if not request.path.endswith("/users.list"):
+            return fake(request)
+        page = fake(FakeRequest(request.method, request.path, {"limit": ["1000"]}, request.headers))
+        body = json.loads(page.body)
+        body["response_metadata"]["next_cursor"] = "dXNlcjpVMDAwMDA5OTk="
+        return FakeResponse.json(body)
+
+    client = Client(same_cursor_forever, sleeps)
+    error = client.failure("platform")
+    assert error.message == (
+        "Slack: users.list returned a page cursor it had returned before (after 2 pages), so paging would never end"
+    )
+    assert client.count() == {"usergroups.list": 1, "users.list": 2}
 
 
 # --- rate limits and failing servers -------------------------------------------------------------
