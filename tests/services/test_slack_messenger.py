@@ -294,3 +294,28 @@ def test_every_answer_updates_the_scopes_seen(client: Client) -> None:
     assert client.messenger.api.scopes is None
     client.messenger.post(ChannelPost("#support-freshdesk", "hi"))
     assert client.messenger.api.scopes == ALL_SCOPES
+
+
+# --- the fake itself speaks Slack's wire protocol ------------------------------------------------
+
+
+def test_the_fake_takes_writes_as_a_form_or_json_and_answers_with_the_tokens_scopes(slack: FakeSlack) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url="https://slack.test/api/", transport=mock_transport(slack), headers=headers) as http:
+        by_form = http.post("chat.postMessage", data={"channel": "C05FRESH01", "text": "form"})
+        by_json = http.post("chat.postMessage", json={"channel": "support-freshdesk", "text": "json"})
+        update = http.post("usergroups.users.update", data={"usergroup": "S05ONCALL", "users": f"{CHEN.id}, {ADA.id}"})
+        empty = http.post("usergroups.users.update", data={"usergroup": "S05ONCALL", "users": ""})
+        unknown = http.post("usergroups.users.update", data={"usergroup": "S05ONCALL", "users": "U0NOBODY"})
+        whoami = http.post("auth.test")
+    assert [p.text for p in slack.posts] == ["form", "json"]
+    assert by_form.json()["channel"] == by_json.json()["channel"] == "C05FRESH01"
+    assert update.json()["usergroup"]["users"] == [CHEN.id, ADA.id]
+    assert (empty.json(), unknown.json()) == (
+        {"ok": False, "error": "no_users_provided"},
+        {"ok": False, "error": "invalid_users"},
+    )
+    assert whoami.json()["user_id"] == "U05ROLEBOT"
+    assert {r.headers["x-oauth-scopes"] for r in (by_form, update, empty, whoami)} == {
+        "chat:write,usergroups:read,usergroups:write,users:read"
+    }
