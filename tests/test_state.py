@@ -106,7 +106,7 @@ def test_writes_are_atomic_no_temporary_file_is_left(tmp_path: Path) -> None:
     path = write(tmp_path / "team-roles.json", LEGACY)
     team = load_state(path, CONFIG)
     save_state(path, team.with_manager(Person(name="Ada Okafor", id="U01ADA")), CONFIG, team)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["team-roles.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".team-roles.json.lock", "team-roles.json"]
 
 
 def test_standup_ids_notifications_and_absences_round_trip(tmp_path: Path) -> None:

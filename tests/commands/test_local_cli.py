@@ -320,5 +320,6 @@ def test_a_state_file_that_cannot_be_written_stops_the_other_steps(demo: Path, r
     assert "✗ calendar: not done: same problem as the state step" in result.stderr
     assert not (demo / "calendar.ics").exists()
     assert read_json(demo / "team-roles.json")["last_rotated"] == {"support_triager": "2026-11-25"}
-    assert sorted(p.name for p in demo.iterdir()) == ["roster.json", "team-roles.json"]  # no temporary file left
+    left = sorted(p.name for p in demo.iterdir())
+    assert left == [".team-roles.json.lock", "roster.json", "team-roles.json"]  # no temporary file left
     assert one_error_line(result.stderr).startswith("Error: 3 of 3 steps failed")
