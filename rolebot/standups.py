@@ -11,7 +11,7 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
 from rolebot.messages import render_question
 from rolebot.models import ExistingStandup, Member, StandupSpec
-from rolebot.rotation import resolve_person
+from rolebot.rotation import named_as_stored, resolve_person
 from rolebot.state import TeamState
 
 
@@ -85,7 +85,10 @@ def plan_standup_change(
 ) -> StandupChange:
     """What to change so the standup says what the state says (who serves, the manager)."""
     held = team.role(role)
-    serving = [resolve_person(p, order, role, slot) for slot, p in zip(role.slots, held.slots, strict=True) if p]
+    named = [(slot, p) for slot, p in zip(role.slots, held.slots, strict=True) if p]
+    # The incoming member is notified and must be matched; the buddy is only named in the question.
+    serving = [resolve_person(p, order, role, slot) for slot, p in named[:1]]
+    serving += [named_as_stored(p, order) for _, p in named[1:]]
     manager = team.standup_manager
     resolved_manager = resolve_person(manager, order, role, "standup manager") if manager else None
     spec = standup_spec(role, serving, resolved_manager, held.last_rotated or fallback_handoff)

@@ -80,9 +80,17 @@ def test_next_after_a_hand_made_event_on_another_weekday_moves_to_the_next_hando
     assert [(e.start, e.member) for e in plan.to_create] == [(date(2026, 12, 16), DANA)]
 
 
-def test_bulk_appends_n_after_the_last_event() -> None:
-    last = rolebot_event(TRIAGER, DANA, date(2026, 12, 9))
-    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, last), WED), 3)
+SERIES = (
+    rolebot_event(TRIAGER, BRUNO, date(2026, 11, 25)),
+    rolebot_event(TRIAGER, CHEN, WED),
+    rolebot_event(TRIAGER, DANA, date(2026, 12, 9)),
+)
+"""The series from the horizon's start to 9 December, without a gap."""
+
+
+def test_bulk_appends_n_after_the_last_event_of_a_series_without_gaps() -> None:
+    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, *SERIES), WED), 3)
+    assert plan.notes[0] == "the series has no gaps: extending it after its last event (2026-12-09)"
     assert [(e.start, e.member) for e in plan.to_create] == [
         (date(2026, 12, 16), ADA),
         (date(2026, 12, 23), BRUNO),
@@ -104,8 +112,7 @@ def test_bulk_from_a_start_date_moves_to_a_handoff_day_and_skips_existing_dates(
 
 
 def test_bulk_with_a_member_but_no_start_continues_after_the_last() -> None:
-    last = rolebot_event(TRIAGER, DANA, date(2026, 12, 9))
-    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, last), WED), 2, member=CHEN)
+    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, *SERIES), WED), 2, member=CHEN)
     assert [(e.start, e.member) for e in plan.to_create] == [(date(2026, 12, 16), CHEN), (date(2026, 12, 23), DANA)]
 
 
