@@ -91,17 +91,13 @@ class Starter:
     source: Source
     problem: RotationError | None = None
     stored: Person | None = None
+    warning: str | None = None
+    """For a state entry nobody matches: what to say where it is only shown."""
 
     @property
     def who(self) -> Member | Person | None:
         """The member, or the state's entry for someone who matches none (for people to read)."""
         return self.member or self.stored
-
-    def warning(self) -> str | None:
-        """For a state entry nobody matches, when it is only shown: why it is shown as stored."""
-        if self.stored is None or self.problem is None:
-            return None
-        return f"{self.problem.message}: shown as stored (rolebot needs neither to choose nor to notify them)"
 
 
 class Timeline:
@@ -203,7 +199,11 @@ def fixed_from_state(inputs: PlanInputs, *, before: date | None = None) -> dict[
         try:
             fixed[day] = Starter(day, resolve_person(person, inputs.order, role, slot), "state")
         except RotationError as problem:
-            fixed[day] = Starter(day, None, "state", problem, person)
+            warning = (
+                f"the state's {slot} member {person.name!r} has no Slack ID and its name matches no single member of @{role.usergroup}: "
+                "shown as stored (rolebot needs neither to choose nor to notify them)"
+            )
+            fixed[day] = Starter(day, None, "state", problem, person, warning)
     return fixed
 
 
@@ -294,7 +294,7 @@ def plan_rotation(inputs: PlanInputs, *, force: bool = False) -> RotationPlan:
             )
     if any(s.source == "first in order" for s in starters):
         notes.append("no previous member is known: starting from the first in rotation order")
-    warnings = tuple(w for s in fixed.values() if s.day < first and (w := s.warning()) is not None)
+    warnings = tuple(s.warning for s in fixed.values() if s.day < first and s.warning is not None)
     members = tuple(s.member for s in reversed(starters) if s.member is not None)
     sources = tuple(s.source for s in reversed(starters))
     return RotationPlan(role, handoff, True, state, members, sources, tuple(notes), warnings)

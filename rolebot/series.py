@@ -200,10 +200,15 @@ class ScheduleRow:
 def plan_schedule(inputs: PlanInputs, count: int) -> tuple[ScheduleRow, ...]:
     """The next `count` handoffs from the handoff: who comes in and who stays on as buddy."""
     role, handoff = inputs.role, inputs.handoff
-    starters = state_timeline(inputs).walk(dates.shift(handoff, role, -1), dates.shift(handoff, role, count - 1))
-    rows = []
-    for previous, starter in itertools.pairwise(starters):
-        buddy, warning = (previous.who, previous.warning()) if role.tenure == 2 else (None, None)
-        problem = str(starter.problem) if starter.problem else None
-        rows.append(ScheduleRow(starter.day, starter.member, buddy, starter.source, problem, warning))
-    return tuple(rows)
+    last = dates.shift(handoff, role, count - 1)
+    if role.tenure == 1:
+        starters = state_timeline(inputs).walk(handoff, last)
+        return tuple(_row(s, None) for s in starters)
+    starters = state_timeline(inputs).walk(dates.shift(handoff, role, -1), last)
+    return tuple(_row(starter, previous) for previous, starter in itertools.pairwise(starters))
+
+
+def _row(starter: Starter, previous: Starter | None) -> ScheduleRow:
+    problem = str(starter.problem) if starter.problem else None
+    buddy, warning = (previous.who, previous.warning) if previous is not None else (None, None)
+    return ScheduleRow(starter.day, starter.member, buddy, starter.source, problem, warning)
