@@ -200,8 +200,8 @@ def fixed_from_state(inputs: PlanInputs, *, before: date | None = None) -> dict[
             fixed[day] = Starter(day, resolve_person(person, inputs.order, role, slot), "state")
         except RotationError as problem:
             warning = (
-                f"the state's {slot} member {person.name!r} has no Slack ID and its name matches no single member of @{role.usergroup}: "
-                "shown as stored (rolebot needs neither to choose nor to notify them)"
+                f"the state's {slot} member {person.name!r} has no Slack ID and its name matches no single "
+                f"member of @{role.usergroup}: shown as stored (rolebot needs neither to choose nor to notify them)"
             )
             fixed[day] = Starter(day, None, "state", problem, person, warning)
     return fixed
