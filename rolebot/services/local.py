@@ -54,6 +54,8 @@ class LocalRoster:
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise LocalDataError(f"cannot read roster file {self.name}: {exc}", "check the file") from None
+        except RecursionError:
+            raise LocalDataError(f"{self.name} nests objects or lists too deeply", "fix the file") from None
         if not isinstance(raw, dict):
             raise LocalDataError(f"{self.name}: expected an object of user groups", 'write {"<usergroup>": [...]}')
         for handle, entries in raw.items():
