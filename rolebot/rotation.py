@@ -109,12 +109,16 @@ class Timeline:
         role: RoleConfig,
         order: Sequence[Member],
         calendar: CalendarView,
-        fixed: Mapping[date, Starter] | None = None,
+        fixed: Mapping[date, Member | Starter] | None = None,
+        fixed_source: Source = "state",
     ) -> None:
+        """`fixed`: who starts on given dates, as starters, or as members known from `fixed_source`."""
         self.role = role
         self.order = tuple(order)
         self.calendar = calendar
-        self.fixed = dict(fixed or {})
+        self.fixed = {
+            day: s if isinstance(s, Starter) else Starter(day, s, fixed_source) for day, s in (fixed or {}).items()
+        }
 
     def walk(self, first: date, last: date, previous: Member | None = None) -> list[Starter]:
         """Starters for every handoff from `first` to `last`, inclusive.
@@ -142,11 +146,6 @@ class Timeline:
             prev, prev_problem = starter.member, starter.problem
             day = dates.shift(day, self.role, 1)
         return [s for s in out if s.day >= first]
-
-
-def chosen(day: date, member: Member) -> dict[date, Starter]:
-    """`member` serving first on `day` (a choice on the command line)."""
-    return {day: Starter(day, member, "chosen")}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
 from rolebot.events import CalendarView, new_event
 from rolebot.models import CalendarEvent, Member, NewEvent
-from rolebot.rotation import PlanInputs, Source, Starter, Timeline, chosen, fixed_from_state, moved_notes
+from rolebot.rotation import PlanInputs, Source, Starter, Timeline, fixed_from_state, moved_notes
 from rolebot.state import Person
 
 Action = Literal["create", "exists"]
@@ -85,7 +85,7 @@ def plan_fill(inputs: PlanInputs) -> SeriesPlan:
 def _timeline(inputs: PlanInputs, first: date, member: Member | None) -> Timeline:
     """`member` serving first on `first` if given, else what the state records."""
     if member is not None:
-        return Timeline(inputs.role, inputs.order, inputs.calendar, chosen(first, member))
+        return Timeline(inputs.role, inputs.order, inputs.calendar, {first: member}, "chosen")
     return state_timeline(inputs)
 
 
