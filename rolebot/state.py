@@ -23,7 +23,7 @@ nothing changed, so an unchanged file stays byte-identical.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,7 @@ from pydantic import Field, StrictStr, ValidationError
 from rolebot.config import Config, RoleConfig
 from rolebot.dates import iso_date
 from rolebot.errors import StateError
-from rolebot.files import write_atomic
+from rolebot.files import locked, write_atomic
 from rolebot.models import Absence, Member
 from rolebot.validation import Strict, describe
 
@@ -286,3 +286,11 @@ def save_state(path: Path, state: TeamState, config: Config, previous: TeamState
             f"cannot write the state file {path}: {exc.strerror or exc}", "check the directory and its permissions"
         ) from None
     return True
+
+
+def update_state(path: Path, config: Config, change: Callable[[TeamState], TeamState]) -> bool:
+    """Read the state as it is on disk now, change it and write it back, holding the state file's
+    lock so that writers at the same time take turns; False if the change changed nothing."""
+    with locked(path):
+        team = load_state(path, config)
+        return save_state(path, change(team), config, team)
