@@ -50,10 +50,10 @@ class Notifier(Protocol):
 
     def find_standup(self, name: str, known_id: str | None = None) -> StandupSearch:
         """The standup to keep up to date: the one with `known_id` (the ID the state keeps) if it
-        can be seen and is still called `name`, otherwise the one called `name`. Of several of that
-        name, all created by the key owner, the oldest, with the others as `extras`; several made
-        by anyone else is an error naming them. `unseen_id` says the state's standup cannot be seen
-        and may still exist."""
+        can be seen, whatever it is called now; otherwise the one called `name`. Of several of
+        that name, all created by the key owner, the oldest, with the others as `extras`; several
+        made by anyone else is an error naming them. `unseen_id` says the state's standup cannot
+        be seen and may still exist. Never changes anything."""
         ...
 
     def create_standup(self, spec: StandupSpec) -> CreatedStandup:
