@@ -171,10 +171,17 @@ def standup_preview(change: StandupChange) -> RenderableType:
 
 def standup_change_text(change: StandupChange) -> str:
     if change.action == "create":
-        return f"would create the standup {change.spec.name} (it runs weekly on {', '.join(change.spec.days)})"
-    if change.action == "update":
-        return f"would update {', '.join(change.changed)} of the standup {change.spec.name}, keeping its schedule"
-    return f"the standup {change.spec.name} already says this: nothing to send"
+        text = f"would create the standup {change.spec.name} (it runs weekly on {', '.join(change.spec.days)})"
+    elif change.action == "update":
+        text = f"would update {', '.join(change.changed)} of the standup {change.spec.name}, keeping its schedule"
+    else:
+        text = f"the standup {change.spec.name} already says this: nothing to send"
+    if change.new_id is not None and change.record_in is not None:
+        text += f"\nwould record its ID {change.new_id} in the state"
+    if change.existing is not None and change.extras:
+        ids = ", ".join(s.id for s in change.extras)
+        text += f"\nwould delete {len(change.extras)} newer duplicate(s) (id {ids}), keeping id {change.existing.id}"
+    return text
 
 
 def state_table(

@@ -10,7 +10,7 @@ that parses as JSON: it replaces the role's entries and keeps the rest as it is.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,16 @@ from rolebot.team_state import (
 
 ROLES = "roles"  # merge keys only: a role's slots are ("roles", state key)
 
-__all__ = ["Person", "RoleState", "TeamState", "load_state", "parse_state", "render_state", "save_state"]
+__all__ = [
+    "Person",
+    "RoleState",
+    "TeamState",
+    "load_state",
+    "parse_state",
+    "render_state",
+    "save_state",
+    "update_state",
+]
 
 
 def _read_json(path: Path) -> Any:
@@ -198,3 +207,10 @@ def write_init(path: Path, config: Config, role: RoleConfig, serving: RoleState,
                 f"cannot write the state file {path}: {exc.strerror or exc}", "check the directory and its permissions"
             ) from None
     return True
+
+
+def update_state(path: Path, config: Config, change: Callable[[TeamState], TeamState]) -> bool:
+    """Apply `change` to the state as it is on disk now and write it (merged under the file's
+    lock, like every save); False if the change changed nothing."""
+    team = load_state(path, config)
+    return save_state(path, change(team), config, team)
