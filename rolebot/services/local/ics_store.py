@@ -1,78 +1,17 @@
-"""The embedded local backend: a roster file, an iCalendar file and the terminal.
-
-It lets rolebot run end to end without credentials: members come from
-`state/roster.json`, the calendar lives in `state/calendar.ics` (all-day VEVENTs with
-the same identity rules as the live calendar), and standups go to the outbox, to be shown
-rather than sent.
-"""
+"""The local calendar: events kept in an iCalendar file (`state/calendar.ics`)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import StrictStr, TypeAdapter, ValidationError
-
 from rolebot.errors import LocalDataError
 from rolebot.files import write_atomic
-from rolebot.models import CalendarEvent, ExistingStandup, Member, NewEvent, StandupSpec, WriteReport
+from rolebot.models import CalendarEvent, NewEvent, WriteReport
 from rolebot.services.base import Advance
-from rolebot.validation import Strict, describe
-
-
-class _RosterEntry(Strict):
-    id: StrictStr
-    name: StrictStr
-
-
-_ROSTER = TypeAdapter(dict[str, list[_RosterEntry]])
-
-
-class LocalRoster:
-    """User groups from a JSON file: `{"<handle>": [{"id": "U…", "name": "…"}, …]}`."""
-
-    def __init__(self, path: Path, shown_as: str | None = None) -> None:
-        self.path = path
-        self.name = shown_as or str(path)
-        self.description = f"local roster {self.name}"
-
-    def _groups(self) -> dict[str, list[_RosterEntry]]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise LocalDataError(
-                f"roster file {self.name} does not exist",
-                'create it as {"<usergroup>": [{"id": "U…", "name": "…"}]} or use --backend live',
-            ) from None
-        except json.JSONDecodeError as exc:
-            raise LocalDataError(
-                f"{self.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", "fix the file"
-            ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LocalDataError(f"cannot read roster file {self.name}: {exc}", "check the file") from None
-        if not isinstance(raw, dict):
-            raise LocalDataError(f"{self.name}: expected an object of user groups", 'write {"<usergroup>": [...]}')
-        for handle, entries in raw.items():
-            if not isinstance(entries, list):
-                raise LocalDataError(f"{self.name}: {handle}: expected a list of members", "fix the file")
-        try:
-            return _ROSTER.validate_python(raw, strict=True)
-        except ValidationError as exc:
-            raise LocalDataError(f"{self.name}: {describe(exc)}", 'each member is {"id": "U…", "name": "…"}') from None
-
-    def members(self, usergroup: str) -> list[Member]:
-        groups = self._groups()
-        if usergroup not in groups:
-            known = ", ".join(sorted(groups)) or "none"
-            raise LocalDataError(
-                f"{self.name} has no user group {usergroup!r} (groups: {known})", "add it to the roster file"
-            )
-        return [Member(e.id, e.name) for e in groups[usergroup]]
-
 
 UID_SUFFIX = "@rolebot"
 
@@ -202,36 +141,3 @@ class IcsCalendar:
             calendar.subcomponents[:] = kept
             self._save(calendar)
         return report
-
-
-class TerminalNotifier:
-    """Records the standup it would send (in the outbox, for the command to show) instead of sending it."""
-
-    description = "terminal (standups are shown, not sent)"
-
-    def __init__(self, record: Callable[[StandupSpec], None]) -> None:
-        self._record = record
-
-    def find_standup(self, name: str) -> ExistingStandup | None:
-        return None
-
-    def create_standup(self, spec: StandupSpec) -> ExistingStandup:
-        self._record(spec)
-        return _as_existing(spec)
-
-    def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup:
-        self._record(spec)
-        return _as_existing(spec)
-
-
-def _as_existing(spec: StandupSpec) -> ExistingStandup:
-    return ExistingStandup(
-        id="terminal",
-        name=spec.name,
-        channel=spec.channel,
-        days=spec.days,
-        time=spec.time,
-        timezone=spec.timezone,
-        questions=(spec.question,),
-        participants=spec.participants,
-    )
