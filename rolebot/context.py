@@ -214,7 +214,11 @@ class Services:
             from rolebot.services.local.ics_store import IcsCalendar
 
             return IcsCalendar(
-                settings.calendar_path, self.app.config.timezone, shown(settings.calendar_path, settings.cwd)
+                settings.calendar_path,
+                self.app.config.timezone,
+                shown(settings.calendar_path, settings.cwd),
+                warn=lambda message: self.app.say(f"warning: {message}", style="yellow"),
+                log=self.app.log,
             )
         from rolebot.services.gcal import GoogleCalendar
         from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
