@@ -72,3 +72,33 @@ def test_two_roles_rotated_at_once_keep_both_series(demo: Path) -> None:
     text = (demo / "calendar.ics").read_text()
     assert text.count("X-ROLEBOT-ROLE:support-triager") == 53
     assert text.count("X-ROLEBOT-ROLE:meeting-facilitator") == 12
+
+
+def test_calendar_delete_removes_every_copy_of_an_event(demo: Path, rolebot: Invoke) -> None:
+    assert rolebot(*ROTATE[:2], "calendar", "bulk", "support-triager", "-n", "2", "--yes").exit_code == 0
+    ics = demo / "calendar.ics"
+    text = ics.read_bytes().decode()
+    last = text[text.rindex("BEGIN:VEVENT") : text.index("END:VCALENDAR")]
+    assert "DTSTART;VALUE=DATE:20261202" in last
+    ics.write_bytes(text.replace("END:VCALENDAR", last + "END:VCALENDAR").encode())  # imported twice
+    result = rolebot(*ROTATE[:2], "calendar", "delete", "support-triager", "--to", "2026-12-02", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "2 events have the ID" in result.stderr
+    assert "✓ calendar: 1 deleted" in result.stderr
+    after = ics.read_bytes().decode()
+    assert after.count("BEGIN:VEVENT") == 1  # the one before: 25 November
+    assert "DTSTART;VALUE=DATE:20261202" not in after
+
+
+def test_a_repeating_hand_made_turn_is_read_as_its_occurrences(demo: Path, rolebot: Invoke) -> None:
+    (demo / "calendar.ics").write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//other app//EN\r\nBEGIN:VEVENT\r\nUID:farah-weekly\r\n"
+        b"SUMMARY:Support Triager: Farah\r\nDTSTART;VALUE=DATE:20261209\r\nDTEND;VALUE=DATE:20261223\r\n"
+        b"RRULE:FREQ=WEEKLY;COUNT=2\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = rolebot(*ROTATE, "support-triager")
+    assert result.exit_code == 0, result.output
+    assert "✓ calendar: 51 created; the series reaches 2027-11-24" in result.stderr  # not on 9 and 16 December
+    later = rolebot("--today", "2026-12-07", "rotate", "support-triager")
+    assert later.exit_code == 0, later.output
+    assert "✓ state: rotated for Wednesday 9 December 2026: Farah Haddad comes in" in later.stderr
