@@ -7,7 +7,9 @@ import pytest
 from rolebot.errors import LocalDataError
 from rolebot.events import new_event
 from rolebot.models import Member
-from rolebot.services.local import IcsCalendar, LocalRoster, TerminalNotifier
+from rolebot.services.local.ics_store import IcsCalendar
+from rolebot.services.local.roster import LocalRoster
+from rolebot.services.local.terminal import TerminalNotifier
 from rolebot.standups import standup_spec
 from tests.helpers import ADA, BRUNO, CHEN, TRIAGER, listed
 
@@ -106,7 +108,7 @@ def test_terminal_notifier_shows_instead_of_sending() -> None:
     shown = []
     notifier = TerminalNotifier(shown.append)
     spec = standup_spec(TRIAGER, [CHEN, BRUNO], ADA, date(2026, 12, 2))
-    assert notifier.find_standup(spec.name) is None
+    assert notifier.find_standup(spec.name).standup is None
     created = notifier.create_standup(spec)
     assert shown == [spec]
-    assert created.participants == (CHEN.id, ADA.id)
+    assert created.standup.participants == (CHEN.id, ADA.id)
