@@ -12,7 +12,7 @@ from rolebot.models import Member
 from rolebot.outbox import Outbox
 from rolebot.render import unsent
 from rolebot.services.base import Messenger
-from rolebot.services.local_messenger import LocalMessenger
+from rolebot.services.local.messenger import LocalMessenger
 
 ADA = Member("U05ADA1234", "Ada Okafor")
 CHEN = Member("U05CHE9012", "Chen Wei")
