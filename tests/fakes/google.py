@@ -593,7 +593,8 @@ class FakeGoogle:
         return FakeResponse.json(result)
 
     def _expand(self, event: dict[str, Any], zone: ZoneInfo, until: datetime | None) -> Iterator[dict[str, Any]]:
-        """Instances of a recurring event (RRULE FREQ=DAILY|WEEKLY with COUNT or UNTIL, INTERVAL)."""
+        """Instances of a recurring event (RRULE FREQ=DAILY|WEEKLY with COUNT or UNTIL, INTERVAL), up to
+        `until`: without it an endless event runs to 10,000 instances (page after page)."""
         rules = [r for r in event.get("recurrence", []) if r.startswith("RRULE:")]
         if not rules:
             yield event
@@ -602,7 +603,6 @@ class FakeGoogle:
         step = timedelta(days={"DAILY": 1, "WEEKLY": 7}[rule["FREQ"]] * int(rule.get("INTERVAL", "1")))
         count = int(rule["COUNT"]) if "COUNT" in rule else None
         last = datetime.strptime(rule["UNTIL"][:8], "%Y%m%d").replace(tzinfo=UTC) if "UNTIL" in rule else None
-        horizon = until or (_instant(event["start"], zone) + timedelta(days=731))
         all_day = "date" in event["start"]
         for n in range(count if count is not None else 10_000):
             instance = copy.deepcopy(event)
@@ -615,7 +615,7 @@ class FakeGoogle:
                     moment = parse_rfc3339(when["dateTime"]) + step * n
                     instance[edge] = {**when, "dateTime": moment.isoformat()}
             begins = _instant(instance["start"], zone)
-            if (last is not None and begins > last + timedelta(days=1)) or begins >= horizon:
+            if (last is not None and begins > last + timedelta(days=1)) or (until is not None and begins >= until):
                 return
             stamp = (
                 instance["start"]["date"].replace("-", "")
@@ -875,3 +875,33 @@ def seed_team_calendar(google: FakeGoogle) -> dict[str, str]:
         }
     )["id"]
     return ids
+
+
+def seed_busy_calendar(google: FakeGoogle, count: int = 20_000, *, first: date = date(2016, 1, 4)) -> None:
+    """A shared calendar crowded with other people's events, as a big team's is: `count`
+    one-hour meetings spread over twenty years (with a description, a location and attendees,
+    like real ones), and an endless daily stand-up (a recurring event without an end)."""
+    span = 20 * 365
+    people = [{"email": f"person{n}@example.org", "responseStatus": "accepted"} for n in range(4)]
+    with google.lock:
+        for n in range(count):
+            day = first + timedelta(days=n * span // count)
+            hour = 9 + n % 8
+            google.add_event(
+                {
+                    "summary": f"Project sync #{n}",
+                    "description": "Agenda: status of each workstream, blockers, decisions to take. " * 3,
+                    "location": "Room 4.12 / https://meet.example.org/abc-defg-hij",
+                    "attendees": people,
+                    "start": {"dateTime": f"{day.isoformat()}T{hour:02d}:00:00+00:00", "timeZone": "UTC"},
+                    "end": {"dateTime": f"{day.isoformat()}T{hour:02d}:45:00+00:00", "timeZone": "UTC"},
+                }
+            )
+        google.add_event(
+            {
+                "summary": "Daily stand-up",
+                "start": {"dateTime": "2025-01-06T09:30:00+00:00", "timeZone": "UTC"},
+                "end": {"dateTime": "2025-01-06T09:45:00+00:00", "timeZone": "UTC"},
+                "recurrence": ["RRULE:FREQ=DAILY"],
+            }
+        )
