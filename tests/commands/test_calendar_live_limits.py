@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from rolebot.events import event_id, second_event_id
-from tests.conftest import Invoke
+from tests.conftest import Invoke, one_error_line
 from tests.fakes.google import FakeGoogle, seed_busy_calendar, seed_team_calendar
 from tests.fakes.server import FakeRequest
+from tests.fakes.trickle import TricklingServer
 
 TODAY = date(2026, 11, 30)  # a Monday; the coming handoff is Wednesday 2 December
 HANDOFF = date(2026, 12, 2)
@@ -140,3 +141,17 @@ def test_a_date_whose_id_google_keeps_reserved_gets_its_event_under_the_second_i
     ids = {e["id"] for e in google.events()}
     assert second_event_id("support-triager", purged) in ids
     assert event_id("support-triager", purged) not in ids
+
+
+def test_a_trickling_google_ends_the_command_at_its_time_limit(
+    demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
+) -> None:
+    """ROLEBOT_TIMEOUT reaches every Google request: a byte every 20 ms cannot hold the command."""
+    with TricklingServer(b'{"items": []}' * 50, 0.02) as slow:
+        env = {**env, "ROLEBOT_GOOGLE_API_URL": slow.url, "ROLEBOT_TIMEOUT": "1"}
+        result = rolebot("--today", TODAY.isoformat(), "calendar", "next", "support-triager", env=env)
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith(
+        "Error: the command ran out of time (1 s) while waiting for Google Calendar — "
+    )
+    assert slow.requests == 1

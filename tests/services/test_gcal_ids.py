@@ -143,6 +143,21 @@ def test_an_update_under_the_first_id_reaches_the_event_under_its_second(google:
     assert stored(google)[second]["summary"] == "Support Triager: Bruno"
 
 
+def test_an_update_google_refuses_for_that_event_is_failed_not_the_whole_run(
+    google: FakeGoogle, sleeps: Sleeps
+) -> None:
+    """Some report a 403 on updating a deleted event: that event fails, the others are written."""
+    calendar = connect(google, sleeps)
+    events = rolebots(2)
+    calendar.create_events(events, Progress())
+    google.fail(1, 403, "forbidden", "Forbidden", method="PUT", event_id=events[0].id)
+    report = calendar.update_events(moved(events), Progress())
+    assert report.done == [events[1].id]
+    assert report.failed == [
+        (events[0].id, "Google refuses to update it (HTTP 403 forbidden (Forbidden)): it may have been deleted")
+    ]
+
+
 def test_updating_a_calendar_not_shared_is_one_clear_error(google: FakeGoogle, sleeps: Sleeps) -> None:
     calendar = connect(google, sleeps)
     events = rolebots(2)
