@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rolebot.output import app_context, handle_errors
+
+if TYPE_CHECKING:
+    from rolebot.config import RoleConfig
 
 calendar_app = typer.Typer(
     help="Keep a role's calendar series: add the next event, add many, or delete a range.",
@@ -85,8 +89,10 @@ def calendar_bulk(
     inputs = reads.inputs(config_role, state, handoff)
     chosen = find_member(inputs.order, member, config_role, "--member") if member else None
     plan = plan_bulk(inputs, count, start=first, member=chosen)
-    while plan.items and plan.items[-1].day >= end:  # the series goes on past what was read
-        further = max(through(plan.items[-1].day), end + (end - window))  # doubling: a few reads at most
+    # Read on while the plan or the series reaches the end of what was read (the series may go
+    # on, with gaps to fill): doubling the window, a few reads at most.
+    while (plan.items and plan.items[-1].day >= end) or _reaches(inputs.calendar.last_start(), config_role, end):
+        further = max(through(plan.items[-1].day) if plan.items else end, end + (end - window))
         reads = reads.with_events(app.services.calendar().list_events(end, further))
         end = further
         inputs = reads.inputs(config_role, state, handoff)
@@ -102,6 +108,13 @@ def calendar_bulk(
         raise typer.Exit(1)
     report = create_events(app, events)
     app.say(f"✓ calendar: {summarise_writes(report, 'created', event_labels(events))}", style="green")
+
+
+def _reaches(last_start: date | None, role: RoleConfig, end: date) -> bool:
+    """Whether a series whose last event read starts on `last_start` may go on past `end`."""
+    from rolebot.dates import shift
+
+    return last_start is not None and shift(last_start, role, 1) >= end
 
 
 @calendar_app.command("delete")

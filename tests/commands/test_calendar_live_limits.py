@@ -97,7 +97,7 @@ def test_bulk_after_a_series_past_the_horizon_reads_on_and_adds_after_its_end(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:
     today = ("--today", TODAY.isoformat())
-    long = rolebot(*today, "calendar", "bulk", "support-triager", "-n", "60", "--start", "2026-12-02", "--yes", env=env)
+    long = rolebot(*today, "calendar", "bulk", "support-triager", "-n", "61", "--start", "2026-11-25", "--yes", env=env)
     assert long.exit_code == 0, long.output
     last = HANDOFF + 59 * WEEK  # 2028-01-19, past the horizon
     since = len(google.server.requests)  # type: ignore[union-attr]
@@ -109,6 +109,27 @@ def test_bulk_after_a_series_past_the_horizon_reads_on_and_adds_after_its_end(
     assert triager_starts(google)[-4:] == [last, last + WEEK, last + 2 * WEEK, last + 3 * WEEK]
     first, second = listings(google, since)  # the first window ended before the series did
     assert bound(first)[1] == bound(second)[0]
+
+
+def test_bulk_fills_gaps_past_the_first_window_too(
+    demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
+) -> None:
+    """A series that reaches past what was read may have gaps there as well: bulk reads on."""
+    today = ("--today", TODAY.isoformat())
+    long = rolebot(*today, "calendar", "bulk", "support-triager", "-n", "61", "--start", "2026-11-25", "--yes", env=env)
+    assert long.exit_code == 0, long.output
+    near, far = HANDOFF + 3 * WEEK, HANDOFF + 56 * WEEK  # 23 December 2026, 29 December 2027
+    for day in (near, far):
+        deleted = rolebot(
+            "calendar", "delete", "support-triager", "--from", str(day), "--to", str(day), "--yes", env=env
+        )
+        assert "✓ calendar: 1 deleted" in deleted.stderr
+
+    result = rolebot(*today, "calendar", "bulk", "support-triager", "-n", "3", "--yes", env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "✓ calendar: 2 created" in result.stderr
+    assert triager_starts(google) == [HANDOFF + n * WEEK for n in range(-1, 60)]
 
 
 @pytest.mark.slow
