@@ -83,13 +83,14 @@ class Page(Tolerant):
                 event = _Event.model_validate(item)
             except ValidationError:
                 continue
-            read = _calendar_event(event, zone)
-            if read is None:
+            seen = _calendar_event(event, zone)
+            if seen is None:
                 continue
-            found.append(read)
-            if event.start is not None and event.start.day is not None and event.end is not None and event.end.day:
-                private = frozenset(read.private.items())
-                kept = Written(event.summary, event.description, read.start, read.end, event.transparency, private)
+            found.append(seen)
+            all_day = event.start is not None and event.start.day is not None
+            if all_day and event.end is not None and event.end.day is not None:
+                private = frozenset(seen.private.items())
+                kept = Written(event.summary, event.description, seen.start, seen.end, event.transparency, private)
                 written[event.id] = kept
         return found
 
