@@ -234,6 +234,7 @@ class Services:
             team_timezone=self.app.config.timezone,
             sleep=self.app.sleep,
             log=self.app.log,
+            deadline=self.app.deadline,
         )
 
     def _build_notifier(self) -> Notifier:

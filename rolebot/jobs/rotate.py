@@ -25,9 +25,9 @@ from rolebot import dates
 from rolebot.apply import apply_standup, create_events, event_labels, summarise_writes
 from rolebot.errors import RotationError
 from rolebot.jobs.steps import StepLog, StepResult
-from rolebot.reads import Reads, current_handoff, read_services, role_and_state
+from rolebot.reads import Reads, current_handoff, read_services, role_and_state, through
 from rolebot.rotation import PlanInputs, RotationPlan, already_rotated, plan_rotation, resolve_person
-from rolebot.series import SeriesPlan, plan_fill
+from rolebot.series import SeriesPlan, horizon_range, plan_fill
 from rolebot.settings import shown
 from rolebot.standups import StandupChange, needs_member_names, plan_standup_change
 from rolebot.state import Person, TeamState, save_state
@@ -181,7 +181,7 @@ def run_rotate(
         app,
         role,
         members=True,
-        events_from=dates.shift(handoff, role, -role.tenure),
+        events=(dates.shift(handoff, role, -role.tenure), through(horizon_range(role, handoff)[1])),
         standup=STANDUP.name not in options.skip,
         standup_id=team.standup_id(role),
     )

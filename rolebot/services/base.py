@@ -33,8 +33,9 @@ class MembersSource(Protocol):
 class CalendarStore(Protocol):
     description: str
 
-    def list_events(self, start: date, end: date | None) -> list[CalendarEvent]:
-        """Every event that ends after `start` and begins before `end` (None: no upper bound)."""
+    def list_events(self, start: date, end: date) -> list[CalendarEvent]:
+        """Every event that ends after `start` and begins before `end`. Always bounded: a calendar
+        may hold an endless recurring event, and the plan needs only its own dates."""
         ...
 
     def create_events(self, events: Sequence[NewEvent], advance: Advance) -> WriteReport:
@@ -43,6 +44,13 @@ class CalendarStore(Protocol):
 
     def delete_events(self, events: Sequence[CalendarEvent], advance: Advance) -> WriteReport:
         """Delete events; one already gone is reported as `already`."""
+        ...
+
+    def update_events(self, events: Sequence[NewEvent], advance: Advance) -> WriteReport:
+        """Rewrite existing events in place, each by its `id` (a replan, a swap, a cover): the
+        summary, description, dates and rolebot's private properties become the NewEvent's; the
+        event keeps its ID. One that already says exactly that is reported as `already`; one
+        that no longer exists (deleted meanwhile) is reported in `failed`, never re-created."""
         ...
 
 
