@@ -250,4 +250,5 @@ class Services:
             self.credentials.secret(GEEKBOT_TOKEN),
             sleep=self.app.sleep,
             log=self.app.log,
+            deadline=self.app.deadline,
         )

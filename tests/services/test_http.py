@@ -69,6 +69,17 @@ def test_a_trickling_slack_ends_with_the_commands_deadline(sleeps: Sleeps) -> No
     assert sleeps.calls == []
 
 
+def test_a_trickling_geekbot_ends_with_the_commands_deadline(sleeps: Sleeps) -> None:
+    with SlowServer("trickle-body", interval=0.05) as server:
+        notifier = GeekbotNotifier.connect(
+            server.url, Secret("api_key"), sleep=sleeps, log=None, deadline=Deadline(0.5)
+        )
+        with pytest.raises(BusyError) as caught:
+            notifier.find_standup("SupportTriagerStandup", "3221")
+    assert str(caught.value).startswith("the command ran out of time (0.5 s) while waiting for Geekbot (GET ")
+    assert sleeps.calls == []
+
+
 def test_a_retry_after_longer_than_the_command_has_left_is_not_waited_for(sleeps: Sleeps) -> None:
     slack = demo_workspace()
     slack.rate_limit(times=None, retry_after=45, methods=["usergroups.list"])
