@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from rolebot.config import Config
-    from rolebot.models import StandupSpec
+    from rolebot.deadline import Deadline
     from rolebot.services.base import CalendarStore, MembersSource, Notifier
     from rolebot.services.secrets import Credential, Credentials
 
@@ -44,6 +44,13 @@ class AppContext:
         return load_settings(self.options, self.environ, self.cwd)
 
     @cached_property
+    def deadline(self) -> Deadline:
+        """The command's time limit, started when first asked for (before the first request)."""
+        from rolebot.deadline import Deadline
+
+        return Deadline(self.settings.timeout)
+
+    @cached_property
     def config(self) -> Config:
         from rolebot.config import load_config
 
@@ -58,13 +65,13 @@ class AppContext:
     def out(self) -> Console:
         from rich.console import Console
 
-        return Console(highlight=False, soft_wrap=False)
+        return Console(highlight=False, soft_wrap=False, markup=False)  # names are never markup
 
     @cached_property
     def err(self) -> Console:
         from rich.console import Console
 
-        return Console(stderr=True, highlight=False)
+        return Console(stderr=True, highlight=False, markup=False)
 
     @property
     def can_prompt(self) -> bool:
@@ -103,7 +110,10 @@ class Services:
     NAMES: ClassVar[dict[ServiceKind, str]] = {"members": "Slack", "calendar": "Google Calendar", "notifier": "Geekbot"}
 
     def __init__(self, app: AppContext) -> None:
+        from rolebot.outbox import Outbox
+
         self.app = app
+        self.outbox = Outbox()  # what the local backend would have sent, for the command to show
         self._locks: dict[ServiceKind, threading.Lock] = {kind: threading.Lock() for kind in self.NAMES}
         self._members: MembersSource | None = None
         self._calendar: CalendarStore | None = None
@@ -188,23 +198,31 @@ class Services:
     def _build_members(self) -> MembersSource:
         settings = self.app.settings
         if not self.is_live("members"):
-            from rolebot.services.local import LocalRoster
+            from rolebot.services.local.roster import LocalRoster
 
             return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
         from rolebot.services.secrets import SLACK_TOKEN
         from rolebot.services.slack import SlackMembers
 
         return SlackMembers.connect(
-            settings.slack_api_url, self.credentials.secret(SLACK_TOKEN), sleep=self.app.sleep, log=self.app.log
+            settings.slack_api_url,
+            self.credentials.secret(SLACK_TOKEN),
+            sleep=self.app.sleep,
+            log=self.app.log,
+            deadline=self.app.deadline,
         )
 
     def _build_calendar(self) -> CalendarStore:
         settings = self.app.settings
         if not self.is_live("calendar"):
-            from rolebot.services.local import IcsCalendar
+            from rolebot.services.local.ics_store import IcsCalendar
 
             return IcsCalendar(
-                settings.calendar_path, self.app.config.timezone, shown(settings.calendar_path, settings.cwd)
+                settings.calendar_path,
+                self.app.config.timezone,
+                shown(settings.calendar_path, settings.cwd),
+                warn=lambda message: self.app.say(f"warning: {message}", style="yellow"),
+                log=self.app.log,
             )
         from rolebot.services.gcal import GoogleCalendar
         from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
@@ -216,13 +234,14 @@ class Services:
             team_timezone=self.app.config.timezone,
             sleep=self.app.sleep,
             log=self.app.log,
+            deadline=self.app.deadline,
         )
 
     def _build_notifier(self) -> Notifier:
         if not self.is_live("notifier"):
-            from rolebot.services.local import TerminalNotifier
+            from rolebot.services.local.terminal import TerminalNotifier
 
-            return TerminalNotifier(self._show_standup)
+            return TerminalNotifier(self.outbox.put)
         from rolebot.services.geekbot import GeekbotNotifier
         from rolebot.services.secrets import GEEKBOT_TOKEN
 
@@ -231,9 +250,5 @@ class Services:
             self.credentials.secret(GEEKBOT_TOKEN),
             sleep=self.app.sleep,
             log=self.app.log,
+            deadline=self.app.deadline,
         )
-
-    def _show_standup(self, spec: StandupSpec) -> None:
-        from rolebot.render import standup_panel
-
-        self.app.out.print(standup_panel(spec, "shown here; the local backend sends nothing"))

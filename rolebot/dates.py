@@ -1,11 +1,14 @@
-"""Handoff dates: calendar dates in the team's time zone, never times.
+"""Dates for rolebot: handoff days, period arithmetic, the one ISO date parser, and dates for people.
 
-A role hands over on a weekday (weekly) or a day of the month (monthly). Everything here
-works on `datetime.date`, so daylight saving can never move a handoff.
+A role hands over on a weekday (weekly) or a day of the month (monthly). Everything here takes
+and returns `datetime.date` — calendar dates in the team's time zone, never times — so daylight
+saving can never move a handoff. Week and month arithmetic is pendulum's; pendulum is imported
+inside the functions that use it, so `rolebot --help` and `rolebot members` never load it.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -13,33 +16,73 @@ from rolebot.config import WEEKDAYS
 from rolebot.errors import UsageError
 
 if TYPE_CHECKING:
+    import pendulum
+
     from rolebot.config import RoleConfig
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# pendulum is imported where it is used: most date arithmetic here needs only `datetime`.
+FIRST = date(1900, 1, 1)
+LAST = date(2999, 12, 31)
+"""The dates rolebot plans with. Planning reaches at most a few decades from a date people give
+(the longest horizon is 520 months), so no date arithmetic from a date in this range can leave
+the calendar `datetime` knows (years 1 to 9999)."""
+
+
+def out_of_range(day: date) -> str | None:
+    """Why `day` cannot be planned with, or None when it can."""
+    if FIRST <= day <= LAST:
+        return None
+    return f"{day.isoformat()} is out of range: rolebot plans with dates from {FIRST} to {LAST}"
+
+
+def iso_date(value: object) -> date | None:
+    """`value` as a date if it is a string written exactly YYYY-MM-DD, else None.
+
+    The one parser for dates people write: in the state file, in `--today` / `ROLEBOT_TODAY`
+    and in every date option (through `parse_date`).
+    """
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:  # a month or day out of range
+        return None
+
+
+def parse_date(value: str, option: str) -> date:
+    """A date given on the command line; anything but YYYY-MM-DD, or a date out of range, is a
+    usage error naming the option."""
+    parsed = iso_date(value)
+    if parsed is None:
+        raise UsageError(f"{option}: {value!r} is not a date", "write it as YYYY-MM-DD")
+    problem = out_of_range(parsed)
+    if problem is not None:
+        raise UsageError(f"{option}: {problem}", "give a date in that range")
+    return parsed
+
+
+def _pendulum(day: date) -> pendulum.Date:
+    import pendulum
+
+    return pendulum.date(day.year, day.month, day.day)
+
+
+def _plain(day: date) -> date:
+    return date(day.year, day.month, day.day)
 
 
 def today_in(timezone: str) -> date:
     import pendulum
 
-    now = pendulum.now(timezone)
-    return date(now.year, now.month, now.day)
+    return _plain(pendulum.today(timezone))
 
 
-def parse_date(value: str, option: str) -> date:
-    """Parse YYYY-MM-DD strictly; anything else is a usage error naming the option."""
-    import pendulum
-
-    try:
-        parsed = pendulum.from_format(value, "YYYY-MM-DD")
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date", "write it as YYYY-MM-DD") from None
-    return date(parsed.year, parsed.month, parsed.day)
-
-
-def _month_start_shift(day: date, months: int) -> date:
-    index = day.year * 12 + (day.month - 1) + months
-    return date(index // 12, index % 12 + 1, 1)
+def shift(day: date, role: RoleConfig, periods: int) -> date:
+    """Move a handoff date by whole periods of the role (weeks or months; negative: earlier)."""
+    moved = _pendulum(day)
+    moved = moved.add(weeks=periods) if role.cadence == "weekly" else moved.add(months=periods)
+    return _plain(moved)
 
 
 def handoff_on_or_after(day: date, role: RoleConfig) -> date:
@@ -48,26 +91,25 @@ def handoff_on_or_after(day: date, role: RoleConfig) -> date:
         target = WEEKDAYS.index(role.weekday or "monday")
         return day + timedelta(days=(target - day.weekday()) % 7)
     dom = role.day_of_month or 1
-    if day.day <= dom:
-        return day.replace(day=dom)
-    return _month_start_shift(day, 1).replace(day=dom)
+    month = day if day.day <= dom else _plain(_pendulum(day).add(months=1))
+    return month.replace(day=dom)
 
 
 def handoff_on_or_before(day: date, role: RoleConfig) -> date:
-    """The last handoff day on or before `day`."""
-    after = handoff_on_or_after(day, role)
-    return after if after == day else shift(after, role, -1)
-
-
-def shift(day: date, role: RoleConfig, periods: int) -> date:
-    """Move a handoff date by whole periods (weeks or months)."""
+    """The last handoff day on or before `day`: where a date that is not a handoff day (one from
+    the state, the calendar, or an older handoff day of the config) belongs."""
     if role.cadence == "weekly":
-        return day + timedelta(weeks=periods)
-    return _month_start_shift(day, periods).replace(day=day.day)
+        target = WEEKDAYS.index(role.weekday or "monday")
+        return day - timedelta(days=(day.weekday() - target) % 7)
+    dom = role.day_of_month or 1
+    month = day if day.day >= dom else _plain(_pendulum(day).subtract(months=1))
+    return month.replace(day=dom)
+
+
+def is_handoff(day: date, role: RoleConfig) -> bool:
+    return handoff_on_or_before(day, role) == day
 
 
 def human(day: date) -> str:
     """'Wednesday 2 December 2026'."""
-    import pendulum
-
-    return pendulum.date(day.year, day.month, day.day).format("dddd D MMMM YYYY")
+    return _pendulum(day).format("dddd D MMMM YYYY")

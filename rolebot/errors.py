@@ -55,5 +55,13 @@ class CredentialsError(RolebotError):
     """Credentials are missing, unreadable, or not stored safely."""
 
 
+class BusyError(RolebotError):
+    """Another rolebot run holds a file's lock, or the command ran out of time."""
+
+
 class StepsFailed(RolebotError):
     """Some steps of a multi-step command failed; each was already reported."""
+
+
+class StandupGone(ServiceError):
+    """The standup was deleted while rolebot was changing it: the ID the state keeps names nothing now."""

@@ -11,8 +11,10 @@ that names the event and the candidates: rolebot never guesses who is serving.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 
 from rolebot import dates
 from rolebot.config import RoleConfig
@@ -29,14 +31,51 @@ PRIVATE_SWAP = "rolebot_swap"
 """On a swapped event: "<partner date> <Slack ID>", the other traded handoff and who now serves it."""
 
 
+SECOND_ID_SUFFIX = "v2"
+_FIRST_ID = re.compile(r"rolebot[0-9a-f]{8}[0-9]{8}")
+
+
+@cache
+def _role_digest(role_key: str) -> str:
+    return hashlib.sha256(role_key.encode()).hexdigest()[:8]
+
+
 def event_id(role_key: str, start: date) -> str:
     """A deterministic Google-valid ID (base32hex alphabet) for a role's event on a date.
 
     One ID per role and start date is what makes duplicates impossible: a second insert,
     from a re-run or a concurrent run, is refused by the calendar instead of doubling up.
     """
-    digest = hashlib.sha256(role_key.encode()).hexdigest()[:8]
-    return f"rolebot{digest}{start:%Y%m%d}"
+    return f"rolebot{_role_digest(role_key)}{start:%Y%m%d}"
+
+
+def second_event_id(role_key: str, start: date) -> str:
+    """The other ID the role's event on `start` may have: used only when Google keeps the first
+    one reserved for good (an event deleted and then purged from the bin: insert says it exists,
+    get says it does not). Just as deterministic, so concurrent runs still agree on it."""
+    return event_id(role_key, start) + SECOND_ID_SUFFIX
+
+
+def event_ids(role_key: str, start: date) -> tuple[str, str]:
+    """Both IDs the role's event on `start` may have: the first, and the second."""
+    first = event_id(role_key, start)
+    return first, first + SECOND_ID_SUFFIX
+
+
+def other_event_id(ident: str) -> str | None:
+    """For either ID rolebot gives a role's event on a date, the other one (same role, same date);
+    None for an ID rolebot does not make."""
+    if _FIRST_ID.fullmatch(ident):
+        return ident + SECOND_ID_SUFFIX
+    first = ident.removesuffix(SECOND_ID_SUFFIX)
+    if first != ident and _FIRST_ID.fullmatch(first):
+        return first
+    return None
+
+
+def same_event(a: str, b: str) -> bool:
+    """Whether two event IDs are the same role's event on the same date (the same ID, or its other one)."""
+    return a == b or other_event_id(a) == b
 
 
 def new_event(role: RoleConfig, member: Member, start: date) -> NewEvent:
@@ -70,6 +109,8 @@ def belongs_to(role: RoleConfig, event: CalendarEvent) -> bool:
     owner = event.private.get(PRIVATE_ROLE)
     if owner is not None:
         return owner == role.key
+    if event.id.startswith("rolebot") and event.id in event_ids(role.key, event.start):
+        return True  # rolebot's own, by either of its IDs, even if its properties were lost
     return summary_name(role, event.summary) is not None
 
 
@@ -90,24 +131,35 @@ def _names(members: Sequence[Member], limit: int = 12) -> str:
 
 
 class CalendarView:
-    """A role's events by start date, with members resolved on demand."""
+    """A role's events by the handoff each one starts, with members resolved on demand.
+
+    An event that starts on a day that is not a handoff day (made before the role's handoff day
+    changed, or by hand) counts for the handoff on or before its start, unless an event starts on
+    that handoff day itself; `moved` lists such events, so planners can say the series moves.
+    """
 
     def __init__(self, role: RoleConfig, events: Iterable[CalendarEvent], order: Sequence[Member]) -> None:
         self.role = role
         self.order = tuple(order)
         self.events = role_events(role, events)
         self._by_date: dict[date, list[CalendarEvent]] = {}
+        moved: dict[date, list[CalendarEvent]] = {}
         for event in self.events:
-            self._by_date.setdefault(event.start, []).append(event)
+            problem = dates.out_of_range(event.start)
+            if problem is not None:
+                raise RotationError(f"calendar event {event.describe()}: {problem}", "move or delete the event")
+            day = dates.handoff_on_or_before(event.start, role)
+            (self._by_date if day == event.start else moved).setdefault(day, []).append(event)
+        for day, off_day in moved.items():
+            self._by_date.setdefault(day, off_day)
+        self.moved = tuple(e for e in self.events if dates.handoff_on_or_before(e.start, role) != e.start)
 
     def has(self, day: date) -> bool:
         return day in self._by_date
 
-    def at(self, day: date) -> list[CalendarEvent]:
-        return list(self._by_date.get(day, ()))
-
     def last_start(self) -> date | None:
-        return self.events[-1].start if self.events else None
+        """The last handoff that has an event."""
+        return max(self._by_date) if self._by_date else None
 
     def starting_between(self, first: date, last: date | None) -> list[CalendarEvent]:
         return [e for e in self.events if e.start >= first and (last is None or e.start <= last)]

@@ -4,15 +4,23 @@
 is registered, and `redact` replaces registered values in any text on its way to the
 terminal or the step summary — a second line of defence behind never putting a secret
 in a message in the first place.
+
+A secret can reach a text in another spelling than its own: the calendar ID sits
+percent-encoded in URL paths (`team%40group.calendar.google.com`), by `quote(value,
+safe="")`, `quote(value)` or `quote_plus(value)`, in upper- or lower-case hex, and a JSON
+encoder may write `/` as `\\/`. `redact` matches every such spelling, and any mix of them.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 
 _lock = threading.Lock()
 _known: set[str] = set()
+_pattern: re.Pattern[str] | None = None
 MASK = "********"
+MIN_LENGTH = 8  # shorter pieces (a blank line, "-----") are not secrets, and would mask harmless text
 
 
 class Secret:
@@ -45,15 +53,42 @@ class Secret:
 
 def remember(value: str) -> None:
     """Register a secret value (and the parts of a multi-line one) for redaction."""
-    pieces = [value, *(line.strip() for line in value.splitlines())]
+    global _pattern
+    pieces = {p for p in (value, *(line.strip() for line in value.splitlines())) if len(p) >= MIN_LENGTH}
     with _lock:
-        _known.update(p for p in pieces if len(p) >= 8)
+        if not pieces <= _known:
+            _known.update(pieces)
+            _pattern = None
 
 
 def redact(text: str) -> str:
+    """`text` with every registered secret, in any of its spellings, replaced by the mask."""
+    pattern = _compiled()
+    return text if pattern is None else pattern.sub(MASK, text)
+
+
+def _compiled() -> re.Pattern[str] | None:
+    global _pattern
     with _lock:
-        known = sorted(_known, key=len, reverse=True)
-    for value in known:
-        if value in text:
-            text = text.replace(value, MASK)
-    return text
+        if _pattern is None and _known:
+            # Longest first, so a secret is masked whole rather than around a shorter one inside it.
+            ordered = sorted(_known, key=lambda value: (-len(value), value))
+            _pattern = re.compile("|".join(_spellings(value) for value in ordered))
+        return _pattern
+
+
+def _spellings(value: str) -> str:
+    """A regular expression for `value` with any of its characters percent- or JSON-escaped."""
+    parts = []
+    for char in value:
+        if char.isascii() and char.isalnum():
+            parts.append(char)  # no URL encoder escapes letters or digits
+            continue
+        encoded = "".join(f"%{byte:02X}" for byte in char.encode())
+        forms = [f"(?i:{encoded})", re.escape(char)]  # the escape first: `%` is also a prefix of `%25`
+        if char == " ":
+            forms.append(r"\+")  # quote_plus, form encoding
+        elif char == "/":
+            forms.append(r"\\/")  # JSON encoders that escape slashes
+        parts.append(f"(?:{'|'.join(forms)})")
+    return "".join(parts)

@@ -17,8 +17,8 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
 from rolebot.events import CalendarView, new_event
 from rolebot.models import CalendarEvent, Member, NewEvent
-from rolebot.rotation import Source, Starter, Timeline, fixed_from_state
-from rolebot.state import RoleState
+from rolebot.rotation import PlanInputs, Source, Starter, Timeline, fixed_from_state, moved_notes
+from rolebot.state import Person
 
 Action = Literal["create", "exists"]
 
@@ -58,10 +58,8 @@ def horizon_range(role: RoleConfig, handoff: date) -> tuple[date, date]:
     return dates.shift(handoff, role, -(role.tenure - 1)), dates.shift(handoff, role, role.horizon - 1)
 
 
-def state_timeline(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
-) -> Timeline:
-    return Timeline(role, order, calendar, fixed_from_state(role, state, order, handoff))
+def state_timeline(inputs: PlanInputs) -> Timeline:
+    return Timeline(inputs.role, inputs.order, inputs.calendar, fixed_from_state(inputs))
 
 
 def _items(role: RoleConfig, starters: Sequence[Starter], calendar: CalendarView) -> tuple[SeriesItem, ...]:
@@ -70,106 +68,114 @@ def _items(role: RoleConfig, starters: Sequence[Starter], calendar: CalendarView
         problem = str(s.problem) if s.problem else None
         if calendar.has(s.day):
             items.append(SeriesItem(s.day, s.member, "exists", s.source, problem=problem))
-        elif s.member is not None:
+        elif s.member is not None and s.problem is None:
             items.append(SeriesItem(s.day, s.member, "create", s.source, new_event(role, s.member, s.day)))
-        else:  # only calendar events can leave a starter unknown
+        else:  # a calendar event, or a state entry, naming nobody rolebot can match
             raise s.problem or RotationError(f"nobody found to start on {s.day}", "check the calendar")
     return tuple(items)
 
 
-def plan_fill(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
-) -> SeriesPlan:
+def plan_fill(inputs: PlanInputs) -> SeriesPlan:
     """Every handoff from the current one to the horizon has its event (what `rotate` keeps)."""
-    first, last = horizon_range(role, handoff)
-    starters = state_timeline(role, state, order, calendar, handoff).walk(first, last)
-    return SeriesPlan(role, _items(role, starters, calendar))
+    first, last = horizon_range(inputs.role, inputs.handoff)
+    starters = state_timeline(inputs).walk(first, last)
+    return SeriesPlan(inputs.role, _items(inputs.role, starters, inputs.calendar), tuple(moved_notes(inputs)))
 
 
-def _timeline(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    first: date,
-    member: Member | None,
-) -> Timeline:
+def _timeline(inputs: PlanInputs, first: date, member: Member | None) -> Timeline:
     """`member` serving first on `first` if given, else what the state records."""
     if member is not None:
-        return Timeline(role, order, calendar, {first: member}, "chosen")
-    return state_timeline(role, state, order, calendar, handoff)
+        return Timeline(inputs.role, inputs.order, inputs.calendar, {first: member}, "chosen")
+    return state_timeline(inputs)
 
 
 def _walk(
-    role: RoleConfig,
-    timeline: Timeline,
-    calendar: CalendarView,
-    first: date,
-    count: int,
-    previous: Member | None = None,
+    inputs: PlanInputs, timeline: Timeline, first: date, count: int, previous: Member | None = None
 ) -> tuple[SeriesItem, ...]:
-    return _items(role, timeline.walk(first, dates.shift(first, role, count - 1), previous), calendar)
+    role = inputs.role
+    return _items(role, timeline.walk(first, dates.shift(first, role, count - 1), previous), inputs.calendar)
 
 
 def _continue_after(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    count: int,
-    member: Member | None = None,
+    inputs: PlanInputs, count: int, member: Member | None = None
 ) -> tuple[tuple[SeriesItem, ...], list[str]]:
     """`count` handoffs after the last event of the series (or from the horizon's start if
     there is none), with `member` serving first if given."""
+    role, calendar = inputs.role, inputs.calendar
     last_start = calendar.last_start()
     if last_start is None:
-        first = horizon_range(role, handoff)[0]
-        timeline = _timeline(role, state, order, calendar, handoff, first, member)
+        first = horizon_range(role, inputs.handoff)[0]
         notes = [] if member else [f"the calendar has no {role.title} events: starting from the state at {first}"]
-        return _walk(role, timeline, calendar, first, count), notes
+        return _walk(inputs, _timeline(inputs, first, member), first, count), notes
     first = dates.handoff_on_or_after(last_start + timedelta(days=1), role)
     if member is not None:
-        return _walk(role, _timeline(role, state, order, calendar, handoff, first, member), calendar, first, count), []
+        return _walk(inputs, _timeline(inputs, first, member), first, count), []
     previous = calendar.member_at(last_start)
-    return _walk(role, Timeline(role, order, calendar), calendar, first, count, previous), []
+    return _walk(inputs, Timeline(role, inputs.order, calendar), first, count, previous), []
 
 
-def plan_next(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date
-) -> SeriesPlan:
+def plan_next(inputs: PlanInputs) -> SeriesPlan:
     """One more event after the last one, unless the series already reaches the horizon."""
-    _, horizon_end = horizon_range(role, handoff)
-    last_start = calendar.last_start()
+    _, horizon_end = horizon_range(inputs.role, inputs.handoff)
+    last_start = inputs.calendar.last_start()
     if last_start is not None and last_start >= horizon_end:
         note = f"the series already reaches {last_start} (the horizon is {horizon_end}): nothing to add"
-        return SeriesPlan(role, (), (note,))
-    items, notes = _continue_after(role, state, order, calendar, handoff, 1)
-    return SeriesPlan(role, items, tuple(notes))
+        return SeriesPlan(inputs.role, (), (note,))
+    items, notes = _continue_after(inputs, 1)
+    return SeriesPlan(inputs.role, items, tuple(notes))
 
 
-def plan_bulk(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    count: int,
-    *,
-    start: date | None = None,
-    member: Member | None = None,
-) -> SeriesPlan:
-    """`count` consecutive handoffs, after the last event or from `start`; existing dates are kept."""
+def gaps(inputs: PlanInputs, count: int) -> list[date]:
+    """Handoffs without an event from the horizon's start to the last event, or to `count`
+    handoffs from that start if that is later: what a `bulk` that stopped part-way left undone."""
+    role, calendar = inputs.role, inputs.calendar
+    last_start = calendar.last_start()
+    if last_start is None:
+        return []
+    day = horizon_range(role, inputs.handoff)[0]
+    end = max(last_start, dates.shift(day, role, count - 1))
+    missing = []
+    while day <= end:
+        if not calendar.has(day):
+            missing.append(day)
+        day = dates.shift(day, role, 1)
+    return missing
+
+
+def plan_bulk(inputs: PlanInputs, count: int, *, start: date | None = None, member: Member | None = None) -> SeriesPlan:
+    """`count` consecutive handoffs from `start`; without it, finish first: the gaps in the series
+    (at most `count` of them), and only when there are none, `count` after the last event.
+    Existing dates are kept."""
     if start is None:
-        items, notes = _continue_after(role, state, order, calendar, handoff, count, member)
-        return SeriesPlan(role, items, tuple(notes))
+        missing = gaps(inputs, count)
+        if missing:
+            return _fill_gaps(inputs, missing, count, member)
+        items, notes = _continue_after(inputs, count, member)
+        last = inputs.calendar.last_start()
+        if last is not None:
+            notes.insert(0, f"the series has no gaps: extending it after its last event ({last})")
+        return SeriesPlan(inputs.role, items, tuple(notes))
     notes = []
-    first = dates.handoff_on_or_after(start, role)
+    first = dates.handoff_on_or_after(start, inputs.role)
     if first != start:
         notes.append(f"{start} is not a handoff day: starting on {dates.human(first)} instead")
-    timeline = _timeline(role, state, order, calendar, handoff, first, member)
-    return SeriesPlan(role, _walk(role, timeline, calendar, first, count), tuple(notes))
+    items = _walk(inputs, _timeline(inputs, first, member), first, count)
+    return SeriesPlan(inputs.role, items, tuple(notes))
+
+
+def _fill_gaps(inputs: PlanInputs, missing: Sequence[date], count: int, member: Member | None) -> SeriesPlan:
+    role = inputs.role
+    filling = missing[:count]
+    first, last = filling[0], filling[-1]
+    starters = _timeline(inputs, first, member).walk(first, last)
+    items = tuple(i for i in _items(role, starters, inputs.calendar) if i.action == "create")
+    more = f"; {len(missing) - count} more remain (run it again)" if len(missing) > count else ""
+    note = (
+        f"the series has {len(missing)} handoff(s) without an event up to its last event or {count} handoffs "
+        f"from {horizon_range(role, inputs.handoff)[0]}: filling {len(filling)} gap(s) from {first} to {last} "
+        f"before extending it{more}"
+    )
+    return SeriesPlan(role, items, (note, *moved_notes(inputs)))
 
 
 def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: date | None) -> DeletePlan:
@@ -183,20 +189,26 @@ def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: dat
 class ScheduleRow:
     day: date
     incoming: Member | None
-    buddy: Member | None
+    buddy: Member | Person | None
+    """The member who stays on, or the state's entry for someone no member matches."""
     source: Source
     problem: str | None = None
+    warning: str | None = None
+    """Why the buddy is shown by the name the state stores."""
 
 
-def plan_schedule(
-    role: RoleConfig, state: RoleState, order: Sequence[Member], calendar: CalendarView, handoff: date, count: int
-) -> tuple[ScheduleRow, ...]:
-    """The next `count` handoffs from `handoff`: who comes in and who stays on as buddy."""
-    timeline = state_timeline(role, state, order, calendar, handoff)
-    starters = timeline.walk(dates.shift(handoff, role, -1), dates.shift(handoff, role, count - 1))
-    rows = []
-    for previous, starter in itertools.pairwise(starters):
-        buddy = previous.member if role.tenure == 2 else None
-        problem = str(starter.problem) if starter.problem else None
-        rows.append(ScheduleRow(starter.day, starter.member, buddy, starter.source, problem))
-    return tuple(rows)
+def plan_schedule(inputs: PlanInputs, count: int) -> tuple[ScheduleRow, ...]:
+    """The next `count` handoffs from the handoff: who comes in and who stays on as buddy."""
+    role, handoff = inputs.role, inputs.handoff
+    last = dates.shift(handoff, role, count - 1)
+    if role.tenure == 1:
+        starters = state_timeline(inputs).walk(handoff, last)
+        return tuple(_row(s, None) for s in starters)
+    starters = state_timeline(inputs).walk(dates.shift(handoff, role, -1), last)
+    return tuple(_row(starter, previous) for previous, starter in itertools.pairwise(starters))
+
+
+def _row(starter: Starter, previous: Starter | None) -> ScheduleRow:
+    problem = str(starter.problem) if starter.problem else None
+    buddy, warning = (previous.who, previous.warning) if previous is not None else (None, None)
+    return ScheduleRow(starter.day, starter.member, buddy, starter.source, problem, warning)

@@ -48,6 +48,8 @@ class Settings:
     geekbot_api_url: str
     google_api_url: str
     step_summary: Path | None
+    timeout: float
+    """Seconds the whole command may take (ROLEBOT_TIMEOUT)."""
     environ: Mapping[str, str] = field(repr=False)
 
     def env(self, name: str) -> str | None:
@@ -91,6 +93,7 @@ def load_settings(
         geekbot_api_url=env.get("ROLEBOT_GEEKBOT_API_URL") or DEFAULT_GEEKBOT_API_URL,
         google_api_url=env.get("ROLEBOT_GOOGLE_API_URL") or DEFAULT_GOOGLE_API_URL,
         step_summary=Path(summary) if summary else None,
+        timeout=_seconds(env.get("ROLEBOT_TIMEOUT"), "ROLEBOT_TIMEOUT"),
         environ=env,
     )
 
@@ -101,3 +104,17 @@ def shown(path: Path, cwd: Path) -> str:
         return str(path.relative_to(cwd))
     except ValueError:
         return str(path)
+
+
+def _seconds(value: str | None, name: str) -> float:
+    from rolebot.deadline import DEFAULT_SECONDS
+
+    if not value:
+        return DEFAULT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 86_400:
+        raise UsageError(f"{name}: {value!r} is not a number of seconds", "give e.g. 600 (at most a day)")
+    return seconds

@@ -1,194 +1,85 @@
-"""The state file, `state/team-roles.json`: who serves in each role.
+"""The state file, `state/team-roles.json`: loading it, and writing this run's changes to it.
 
-The file keeps the structure the team already has::
-
-    {"standup_manager": {"name": ..., "id": ...},
-     "meeting_facilitator": {"name": ..., "id": ...},
-     "support_triager": {"incoming": {...}, "current": {...}}}
-
-and adds one key, ``last_rotated``, mapping a role's state key to the handoff date it
-was last rotated for. IDs may be ``null`` in older files; they are resolved by name.
-This module is the only one that touches the file. Writes are atomic and skipped when
-nothing changed, so an unchanged file stays byte-identical.
+This module is the only one that touches the file (its content as data is `rolebot.team_state`).
+Writes hold the file's lock, re-read it and apply only what this run changed, so two runs at
+once (rotating two roles) both count; they are atomic, and skipped when nothing changed, so an
+unchanged file stays byte-identical. `init` writes through `write_init`, which works on any file
+that parses as JSON: it replaces the role's entries and keeps the rest as it is.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError
+from typing import Any, cast
 
 from rolebot.config import Config, RoleConfig
 from rolebot.errors import StateError
-from rolebot.files import write_atomic
+from rolebot.files import locked, write_atomic
+from rolebot.merge import Conflict, three_way
+from rolebot.team_state import (
+    AWAY,
+    LAST_ROTATED,
+    MANAGER,
+    NOTIFIED,
+    STANDUPS,
+    Person,
+    RoleState,
+    TeamState,
+    parse_state,
+)
 
-LAST_ROTATED = "last_rotated"
-MANAGER = "standup_manager"
+ROLES = "roles"  # merge keys only: a role's slots are ("roles", state key)
 
-
-class Person(BaseModel):
-    """Someone named in the state file. `id` is the Slack user ID, `null` in legacy files."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: StrictStr
-    id: StrictStr | None = None
-
-    def label(self) -> str:
-        return f"{self.name} ({self.id})" if self.id else f"{self.name} (no Slack ID yet)"
-
-
-class _Pair(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    incoming: Person | None = None
-    current: Person | None = None
-
-
-@dataclass(frozen=True)
-class RoleState:
-    """A role's slots, newest first (`incoming`, `current`; or the single slot)."""
-
-    slots: tuple[Person | None, ...]
-    last_rotated: date | None = None
-
-    @property
-    def newest(self) -> Person | None:
-        return self.slots[0]
+__all__ = [
+    "Person",
+    "RoleState",
+    "TeamState",
+    "load_state",
+    "parse_state",
+    "render_state",
+    "save_state",
+    "update_state",
+]
 
 
-@dataclass(frozen=True)
-class TeamState:
-    standup_manager: Person | None = None
-    roles: Mapping[str, tuple[Person | None, ...]] = field(default_factory=dict)
-    last_rotated: Mapping[str, date] = field(default_factory=dict)
-    key_order: tuple[str, ...] = ()
-
-    def role(self, role: RoleConfig) -> RoleState:
-        slots = self.roles.get(role.state_key) or tuple(None for _ in role.slots)
-        return RoleState(slots, self.last_rotated.get(role.state_key))
-
-    def with_role(self, role: RoleConfig, updated: RoleState) -> TeamState:
-        roles = {**self.roles, role.state_key: updated.slots}
-        last = dict(self.last_rotated)
-        if updated.last_rotated is None:
-            last.pop(role.state_key, None)
-        else:
-            last[role.state_key] = updated.last_rotated
-        return replace(self, roles=roles, last_rotated=last)
-
-    def with_manager(self, manager: Person) -> TeamState:
-        return replace(self, standup_manager=manager)
-
-    def to_json(self, config: Config) -> dict[str, Any]:
-        """The file's content, keeping the order of keys the file already had."""
-        content: dict[str, Any] = {}
-        if self.standup_manager is not None or MANAGER in self.key_order:
-            content[MANAGER] = _dump_person(self.standup_manager)
-        for role in config.roles.values():
-            slots = self.roles.get(role.state_key)
-            if slots is None and role.state_key not in self.key_order:
-                continue
-            slots = slots or tuple(None for _ in role.slots)
-            if role.tenure == 2:
-                content[role.state_key] = {"incoming": _dump_person(slots[0]), "current": _dump_person(slots[1])}
-            else:
-                content[role.state_key] = _dump_person(slots[0])
-        if self.last_rotated:
-            content[LAST_ROTATED] = {k: v.isoformat() for k, v in sorted(self.last_rotated.items())}
-        ordered = {k: content[k] for k in self.key_order if k in content}
-        ordered.update({k: v for k, v in content.items() if k not in ordered})
-        return ordered
-
-
-def _dump_person(person: Person | None) -> dict[str, str | None] | None:
-    return None if person is None else {"name": person.name, "id": person.id}
-
-
-def _location(prefix: str, error: Any) -> str:
-    parts = [prefix, *(str(p) for p in error["loc"])]
-    return ".".join(p for p in parts if p)
-
-
-def _validate(model: type[BaseModel], value: Any, key: str, path: Path) -> Any:
-    try:
-        return model.model_validate(value, strict=True)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise StateError(
-            f"{path}: {_location(key, error)}: {error['msg']}",
-            "fix the file (or restore it with `git checkout -- " + str(path) + "`)",
-        ) from None
-
-
-def parse_state(raw: Any, config: Config, path: Path) -> TeamState:
-    if not isinstance(raw, dict):
-        raise StateError(f"{path}: expected a JSON object at the top level", "fix the file")
-    roles_by_key = {role.state_key: role for role in config.roles.values()}
-    allowed = [MANAGER, *roles_by_key, LAST_ROTATED]
-    for key in raw:
-        if key not in allowed:
-            raise StateError(f"{path}: {key}: unknown key", f"allowed keys are {', '.join(allowed)}")
-    manager = None if raw.get(MANAGER) is None else _validate(Person, raw[MANAGER], MANAGER, path)
-    roles: dict[str, tuple[Person | None, ...]] = {}
-    for key, role in roles_by_key.items():
-        if key not in raw:
-            continue
-        value = raw[key]
-        if value is None:
-            roles[key] = tuple(None for _ in role.slots)
-        elif role.tenure == 2:
-            pair = _validate(_Pair, value, key, path)
-            roles[key] = (pair.incoming, pair.current)
-        else:
-            roles[key] = (_validate(Person, value, key, path),)
-    last: dict[str, date] = {}
-    stamps = raw.get(LAST_ROTATED) or {}
-    if not isinstance(stamps, dict):
-        raise StateError(f"{path}: {LAST_ROTATED}: expected an object", 'write it as {"<role>": "YYYY-MM-DD"}')
-    for key, value in stamps.items():
-        if key not in roles_by_key:
-            raise StateError(f"{path}: {LAST_ROTATED}.{key}: unknown role", f"known roles: {', '.join(roles_by_key)}")
-        parsed = _iso_date(value)
-        if parsed is None:
-            raise StateError(f"{path}: {LAST_ROTATED}.{key}: {value!r} is not a date", "write it as YYYY-MM-DD")
-        last[key] = parsed
-    return TeamState(manager, roles, last, tuple(raw))
-
-
-def _iso_date(value: object) -> date | None:
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def load_state(path: Path, config: Config, *, missing_ok: bool = False) -> TeamState:
+def _read_json(path: Path) -> Any:
+    """The file's JSON; `_MISSING` if there is no file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        if missing_ok:
-            return TeamState()
-        raise StateError(
-            f"state file {path} does not exist",
-            "create it with `rolebot init ROLE --current NAME --standup-manager NAME`, or pass --state",
-        ) from None
+        return _MISSING
     except (OSError, UnicodeDecodeError) as exc:
         raise StateError(f"cannot read state file {path}: {exc}", "check the file and its permissions") from None
     try:
-        raw = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise StateError(
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             f"fix the file or restore it with `git checkout -- {path}`",
         ) from None
+    except RecursionError:
+        raise StateError(
+            f"{path} nests objects or lists too deeply to be a state file",
+            f"fix the file or restore it with `git checkout -- {path}`",
+        ) from None
+
+
+_MISSING: Any = object()
+
+
+def load_state(path: Path, config: Config, *, missing_ok: bool = False) -> TeamState:
+    raw = _read_json(path)
+    if raw is _MISSING:
+        if missing_ok:
+            return TeamState()
+        raise StateError(
+            f"state file {path} does not exist",
+            "create it with `rolebot init ROLE --current NAME --standup-manager NAME`, or pass --state",
+        )
     return parse_state(raw, config, path)
 
 
@@ -196,14 +87,130 @@ def render_state(state: TeamState, config: Config) -> str:
     return json.dumps(state.to_json(config), indent=4, ensure_ascii=False) + "\n"
 
 
+def _entries(team: TeamState) -> dict[tuple[str, ...], object]:
+    """The state as independent keys, for the merge: a role's slots, each role's date, ID…"""
+    entries: dict[tuple[str, ...], object] = {(ROLES, key): slots for key, slots in team.roles.items()}
+    if team.standup_manager is not None:
+        entries[(MANAGER,)] = team.standup_manager
+    entries.update({(LAST_ROTATED, key): day for key, day in team.last_rotated.items()})
+    entries.update({(STANDUPS, key): value for key, value in team.standup_ids.items()})
+    for key, kinds in team.notified.items():
+        entries.update({(NOTIFIED, key, kind): day for kind, day in kinds.items()})
+    if team.away:
+        entries[(AWAY,)] = team.away
+    return entries
+
+
+def _from_entries(entries: Mapping[tuple[str, ...], Any], mine: TeamState, theirs: TeamState) -> TeamState:
+    def keyed(name: str) -> dict[str, Any]:
+        return {key[1]: value for key, value in entries.items() if key[0] == name and len(key) == 2}
+
+    notified: dict[str, dict[str, date]] = {}
+    for key, value in entries.items():
+        if key[0] == NOTIFIED:
+            notified.setdefault(key[1], {})[key[2]] = value
+    return TeamState(
+        entries.get((MANAGER,)),
+        keyed(ROLES),
+        keyed(LAST_ROTATED),
+        tuple(dict.fromkeys((*theirs.key_order, *mine.key_order))),
+        keyed(STANDUPS),
+        notified,
+        entries.get((AWAY,), ()),
+        {**mine.file_keys, **theirs.file_keys},
+        mine.null_named | theirs.null_named,
+    )
+
+
+def _shown_key(key: tuple[str, ...]) -> str:
+    """A merge key as the file writes it: `support_triager`, `last_rotated.support_triager`."""
+    return ".".join(key[1:] if key[0] == ROLES else key)
+
+
 def save_state(path: Path, state: TeamState, config: Config, previous: TeamState | None) -> bool:
-    """Write the state atomically; return False (and leave the file alone) if nothing changed."""
-    if previous is not None and previous.to_json(config) == state.to_json(config) and path.exists():
-        return False
+    """Write this run's changes (from `previous`, the state it read, to `state`) into the file as it
+    is now: another run may have written it meanwhile. Under the file's lock: re-read it, apply
+    this run's changes key by key, write atomically. Return False (and leave the file alone, byte
+    for byte) when that changes nothing. A key both runs changed differently is an error."""
+    shown = str(path)
     try:
-        write_atomic(path, render_state(state, config))
+        with locked(path, shown_as=shown):
+            current = load_state(path, config, missing_ok=True)
+            try:
+                merged = three_way(_entries(previous or TeamState()), _entries(state), _entries(current))
+            except Conflict as conflict:
+                keys = ", ".join(_shown_key(cast("tuple[str, ...]", key)) for key in conflict.keys)
+                raise StateError(
+                    f"{shown}: another rolebot run changed {keys} differently while this one ran; nothing written",
+                    "run the command again: it starts from what the other run wrote",
+                ) from None
+            team = _from_entries(merged, state, current)
+            if path.exists() and team.to_json(config) == current.to_json(config):
+                return False
+            write_atomic(path, render_state(team, config))
     except OSError as exc:
         raise StateError(
             f"cannot write the state file {path}: {exc.strerror or exc}", "check the directory and its permissions"
         ) from None
     return True
+
+
+# --- init: replace a role's entries in any JSON file, keep the rest -------------------------------
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a state file says before `init` replaces a role's entries in it."""
+
+    slots: tuple[Person | None, ...]
+    manager: Person | None
+    problem: str | None = None
+    """Why the file cannot be read as a state (init replaces what it must and keeps the rest)."""
+
+
+def peek(path: Path, config: Config, role: RoleConfig) -> Seen:
+    """The role's slots and the standup manager as the file has them, as far as it can be read."""
+    empty = tuple(None for _ in role.slots)
+    raw = _read_json(path)
+    if raw is _MISSING:
+        return Seen(empty, None)
+    try:
+        team = parse_state(raw, config, path)
+    except StateError as error:
+        return Seen(empty, None, error.message)
+    return Seen(team.role(role).slots, team.standup_manager)
+
+
+def write_init(path: Path, config: Config, role: RoleConfig, serving: RoleState, manager: Person) -> bool:
+    """Set the role's slots, its `last_rotated` and the standup manager in the file, keeping every
+    other key as it is (even one rolebot cannot read); False if the file already said so."""
+    with locked(path, shown_as=str(path)):
+        raw = _read_json(path)
+        content: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
+        key = next((k for k in role.state_keys if k in content), role.state_key)
+        slots = [None if p is None else {"name": p.name, "id": p.id} for p in serving.slots]
+        content[key] = dict(zip(("incoming", "current"), slots, strict=True)) if role.tenure == 2 else slots[0]
+        entry = {"name": manager.name, "id": manager.id}
+        content = {**content, MANAGER: entry} if MANAGER in content else {MANAGER: entry, **content}
+        last = content.get(LAST_ROTATED)
+        last = dict(last) if isinstance(last, dict) else {}
+        last_key = next((k for k in role.state_keys if k in last), key)
+        if serving.last_rotated is not None:
+            last[last_key] = serving.last_rotated.isoformat()
+        content[LAST_ROTATED] = last
+        if raw is not _MISSING and content == raw:
+            return False
+        try:
+            write_atomic(path, json.dumps(content, indent=4, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise StateError(
+                f"cannot write the state file {path}: {exc.strerror or exc}", "check the directory and its permissions"
+            ) from None
+    return True
+
+
+def update_state(path: Path, config: Config, change: Callable[[TeamState], TeamState]) -> bool:
+    """Apply `change` to the state as it is on disk now and write it (merged under the file's
+    lock, like every save); False if the change changed nothing."""
+    team = load_state(path, config)
+    return save_state(path, change(team), config, team)

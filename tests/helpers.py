@@ -6,7 +6,7 @@ from datetime import date
 
 from rolebot.config import RoleConfig, build_config
 from rolebot.events import CalendarView, event_id, new_event
-from rolebot.models import CalendarEvent, Member
+from rolebot.models import CalendarEvent, Member, NewEvent
 from rolebot.state import Person, RoleState
 
 CONFIG = build_config({}, "test")
@@ -28,15 +28,23 @@ def state(*serving: Member | None, last: date | None = None) -> RoleState:
     return RoleState(tuple(person(m) if m else None for m in serving), last)
 
 
+def listed(event: NewEvent, summary: str | None = None) -> CalendarEvent:
+    """An event rolebot wrote, as a calendar lists it back (optionally retitled by a person)."""
+    return CalendarEvent(
+        id=event.id,
+        summary=event.summary if summary is None else summary,
+        start=event.start,
+        end=event.end,
+        private=event.private,
+    )
+
+
 def rolebot_event(role: RoleConfig, member: Member, start: date, summary: str | None = None) -> CalendarEvent:
-    event = new_event(role, member, start).as_calendar_event()
-    if summary is None:
-        return event
-    return CalendarEvent(event.id, summary, event.start, event.end, True, event.private)
+    return listed(new_event(role, member, start), summary)
 
 
 def hand_made(summary: str, start: date, end: date | None = None, *, ident: str = "handmade1") -> CalendarEvent:
-    return CalendarEvent(ident, summary, start, end or start, True, {})
+    return CalendarEvent(id=ident, summary=summary, start=start, end=end or start)
 
 
 def view(role: RoleConfig, *events: CalendarEvent, order: tuple[Member, ...] = TEAM) -> CalendarView:

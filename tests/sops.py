@@ -21,12 +21,19 @@ def sops() -> str:
     return found
 
 
-def encrypt(path: Path, content: dict[str, Any]) -> Path:
-    """Write `content` to `path` encrypted for the test age key (plaintext only ever in a pipe)."""
+def encrypt(path: Path, content: dict[str, Any], *options: str) -> Path:
+    """Write `content` to `path` encrypted for the test age key (plaintext only ever in a pipe).
+
+    `options` go to `sops --encrypt`, e.g. `--unencrypted-regex`."""
+    return encrypt_text(path, json.dumps(content), "json", *options)
+
+
+def encrypt_text(path: Path, text: str, kind: str, *options: str) -> Path:
+    """Write `text` (JSON or YAML, as `kind` says) to `path`, encrypted for the test age key."""
     path.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [sops(), "--encrypt", "--age", RECIPIENT, "--input-type", "json", "--output-type", "json", "/dev/stdin"],
-        input=json.dumps(content).encode(),
+        [sops(), "--encrypt", "--age", RECIPIENT, *options, "--input-type", kind, "--output-type", kind, "/dev/stdin"],
+        input=text.encode(),
         capture_output=True,
         check=True,
     )

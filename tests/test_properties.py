@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from rolebot.events import CalendarView
 from rolebot.models import Member
-from rolebot.rotation import Timeline, plan_rotation, rotation_order
+from rolebot.rotation import PlanInputs, Timeline, plan_rotation, rotation_order
 from rolebot.series import plan_fill
 from rolebot.state import Person, RoleState
-from tests.helpers import FACILITATOR, TRIAGER
+from tests.helpers import FACILITATOR, TRIAGER, listed
 
 START = date(2026, 11, 25)  # a Wednesday
 
@@ -42,15 +42,15 @@ def test_a_filled_series_has_one_event_per_handoff_no_gap_no_double(
     handoff = START + timedelta(weeks=1)
     held = RoleState((Person(name=team[seed % len(team)].name, id=team[seed % len(team)].id), None), START)
     empty = CalendarView(TRIAGER, (), team)
-    full = plan_fill(TRIAGER, held, team, empty, handoff)
-    present = [e.as_calendar_event() for i, e in enumerate(full.to_create) if i in existing]
-    plan = plan_fill(TRIAGER, held, team, CalendarView(TRIAGER, present, team), handoff)
+    full = plan_fill(PlanInputs(TRIAGER, held, team, empty, handoff))
+    present = [listed(e) for i, e in enumerate(full.to_create) if i in existing]
+    plan = plan_fill(PlanInputs(TRIAGER, held, team, CalendarView(TRIAGER, present, team), handoff))
     starts = sorted([e.start for e in present] + [e.start for e in plan.to_create])
     assert starts == [START + timedelta(weeks=i) for i in range(TRIAGER.horizon + 1)]
     assert {e.start for e in present}.isdisjoint(e.start for e in plan.to_create)
     # Run the plan: nothing is left to create.
-    after = CalendarView(TRIAGER, [*present, *(e.as_calendar_event() for e in plan.to_create)], team)
-    assert plan_fill(TRIAGER, held, team, after, handoff).to_create == []
+    after = CalendarView(TRIAGER, [*present, *(listed(e) for e in plan.to_create)], team)
+    assert plan_fill(PlanInputs(TRIAGER, held, team, after, handoff)).to_create == []
 
 
 @settings(max_examples=60, deadline=None)
@@ -61,11 +61,13 @@ def test_planning_twice_gives_the_same_plan_and_rotating_twice_equals_once(
     held = RoleState((Person(name=team[seed % len(team)].name, id=team[seed % len(team)].id), None), START)
     handoff = START + timedelta(weeks=1 + weeks_ahead)
     view = CalendarView(TRIAGER, (), team)
-    first = plan_rotation(TRIAGER, held, team, view, handoff)
-    assert first == plan_rotation(TRIAGER, held, team, view, handoff)
-    assert plan_fill(TRIAGER, held, team, view, handoff) == plan_fill(TRIAGER, held, team, view, handoff)
+    first = plan_rotation(PlanInputs(TRIAGER, held, team, view, handoff))
+    assert first == plan_rotation(PlanInputs(TRIAGER, held, team, view, handoff))
+    assert plan_fill(PlanInputs(TRIAGER, held, team, view, handoff)) == plan_fill(
+        PlanInputs(TRIAGER, held, team, view, handoff)
+    )
     once = first.new_state()
-    twice = plan_rotation(TRIAGER, once, team, view, handoff)
+    twice = plan_rotation(PlanInputs(TRIAGER, once, team, view, handoff))
     assert not twice.rotate
     assert twice.new_state() == once
 
@@ -83,11 +85,11 @@ def test_weekly_rotations_agree_with_the_calendar_they_planned(
         held = RoleState(
             tuple(Person(name=member.name, id=member.id) if i == 0 else None for i in range(role.tenure)), start
         )
-        plan = plan_fill(role, held, team, CalendarView(role, (), team), step(start, 1))
-        calendar = CalendarView(role, [e.as_calendar_event() for e in plan.to_create], team)
+        plan = plan_fill(PlanInputs(role, held, team, CalendarView(role, (), team), step(start, 1)))
+        calendar = CalendarView(role, [listed(e) for e in plan.to_create], team)
         planned = {e.start: e.member for e in plan.to_create}
         for n in range(1, months + 1):
-            rotation = plan_rotation(role, held, team, calendar, step(start, n))
+            rotation = plan_rotation(PlanInputs(role, held, team, calendar, step(start, n)))
             assert rotation.after[0] == planned[step(start, n)]
             held = rotation.new_state()
 

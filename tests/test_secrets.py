@@ -7,10 +7,10 @@ import pytest
 
 from rolebot.errors import CredentialsError
 from rolebot.redaction import MASK, Secret, redact
-from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY, SLACK_TOKEN, Credentials
+from rolebot.services.secrets import ALL, CALENDAR_ID, GEEKBOT_TOKEN, GOOGLE_KEY, SLACK_TOKEN, Credentials
 from rolebot.settings import GlobalOptions, load_settings
-from tests.conftest import Invoke
-from tests.sops import AGE_KEY, encrypt
+from tests.conftest import Invoke, one_error_line
+from tests.sops import AGE_KEY, encrypt, encrypt_text, sops
 
 TOKEN = "xoxb-test-secret-4242"
 
@@ -72,7 +72,7 @@ def test_no_key_available(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_a_tampered_file_fails_the_integrity_check(age: None, tmp_path: Path) -> None:
     path = encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     document = json.loads(path.read_text())
-    document["added_later_unencrypted"] = "x"
+    document["added_later"] = document["slack_bot_token"]  # encrypted, but not by sops for this key
     path.write_text(json.dumps(document))
     with pytest.raises(CredentialsError, match="failed sops' integrity check"):
         credentials().secret(SLACK_TOKEN)
@@ -131,3 +131,112 @@ def test_live_backend_without_credentials_is_a_clear_error(rolebot: Invoke, demo
         "Error: --backend live needs credentials for Slack, and these are missing: Slack bot token "
         "(ROLEBOT_SLACK_TOKEN or secrets/slack_bot_token.json)"
     )
+
+
+def test_a_sops_file_with_a_value_left_in_clear_is_refused_naming_the_key(age: None, tmp_path: Path) -> None:
+    encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN}, "--unencrypted-regex", "^slack")
+    with pytest.raises(CredentialsError) as caught:
+        credentials().secret(SLACK_TOKEN)
+    assert str(caught.value) == (
+        "secrets/slack_bot_token.json leaves 'slack_bot_token' unencrypted (its sops metadata sets "
+        "unencrypted_regex) and may be a leaked secret — rotate that credential now, then encrypt the new one "
+        "with every value encrypted (secrets/README.md)"
+    )
+
+
+def test_secrets_check_reports_values_in_clear_and_stray_files_without_showing_them(
+    age: None, tmp_path: Path, rolebot: Invoke
+) -> None:
+    secrets = tmp_path / "secrets"
+    encrypt(secrets / "slack_bot_token.json", {"slack_bot_token": TOKEN}, "--unencrypted-regex", "^slack")
+    encrypt(secrets / "geekbot_api_token.json", {"geekbot_api_token": "api_geekbot_encrypted_1234"})
+    (secrets / "README.md").write_text("# secrets/\n")
+    (secrets / "token.txt").write_text("xoxb-pasted-here-5678")
+    (secrets / "nested").mkdir()
+    (secrets / "nested" / "key.json").write_text(json.dumps({"private_key": "-----BEGIN PRIVATE KEY-----abcd"}))
+    (secrets / "calendar_id.json").write_text("")  # what a failed `sops ... > secrets/calendar_id.json` leaves
+    encrypt(secrets / "other-team.json", {"password": "hunter2hunter2"})  # encrypted: fine
+    encrypt_text(secrets / "other-team.yaml", "password: hunter2hunter2\n", "yaml")
+    result = rolebot("secrets", "check", env={"ROLEBOT_CALENDAR_ID": "team-calendar-id@group.calendar.google.com"})
+    assert result.exit_code == 1
+    out = " ".join(result.stdout.split())
+    assert (
+        "Slack bot token secrets/slack_bot_token.json secrets/slack_bot_token.json leaves 'slack_bot_token' "
+        "unencrypted (its sops metadata sets unencrypted_regex) and may be a leaked secret" in out
+    )
+    assert "Geekbot API key secrets/geekbot_api_token.json decrypts" in out
+    assert "Google Calendar ID $ROLEBOT_CALENDAR_ID set" in out
+    # The calendar ID comes from the environment, so its file is a stray.
+    assert "stray file secrets/calendar_id.json is not encrypted with sops (it has no sops metadata)" in out
+    assert "stray file secrets/nested/key.json is not encrypted with sops" in out
+    assert "stray file secrets/token.txt is not a sops-encrypted JSON or YAML file: it may hold a secret" in out
+    assert "stray file secrets/README.md" not in out
+    assert "other-team" not in out
+    for value in (TOKEN, "xoxb-pasted", "BEGIN PRIVATE KEY", "hunter2", "api_geekbot", "team-calendar-id"):
+        assert value not in result.output
+    assert one_error_line(result.stderr) == "Error: some credentials cannot be used — see the table above"
+
+
+def test_secrets_check_fails_on_a_stray_file_alone(age: None, tmp_path: Path, rolebot: Invoke) -> None:
+    encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
+    (tmp_path / "secrets" / "backup.json").write_text(json.dumps({"slack_bot_token": TOKEN}))
+    result = rolebot("secrets", "check")
+    assert result.exit_code == 1
+    assert TOKEN not in result.output
+    assert one_error_line(result.stderr) == (
+        "Error: 1 file(s) in the secrets directory may hold a secret in clear — rotate whatever they hold, "
+        "then delete them (secrets/README.md shows how to encrypt)"
+    )
+
+
+BARRIER_SOPS = """#!/bin/sh
+# Stands in front of the real sops: records each run, then waits until {count} runs have started.
+touch "$SOPS_RUNS/$$"
+tries=0
+while [ "$(ls "$SOPS_RUNS" | wc -l)" -lt {count} ]; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 600 ]; then echo "only $(ls "$SOPS_RUNS" | wc -l) sops runs at once" >&2; exit 97; fi
+    sleep 0.05
+done
+exec "{sops}" "$@"
+"""
+
+
+def barrier_sops(tmp_path: Path, count: int) -> dict[str, str]:
+    """An environment whose sops only succeeds when `count` runs are under way at the same time."""
+    script = tmp_path / "barrier-sops"
+    script.write_text(BARRIER_SOPS.format(count=count, sops=sops()))
+    script.chmod(0o755)
+    runs = tmp_path / "sops-runs"
+    runs.mkdir()
+    return {"ROLEBOT_SOPS": str(script), "SOPS_RUNS": str(runs)}
+
+
+def test_preload_decrypts_every_file_at_the_same_time_once(age: None, tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets"
+    encrypt(secrets / "slack_bot_token.json", {"slack_bot_token": TOKEN})
+    encrypt(secrets / "geekbot_api_token.json", {"geekbot_api_token": "api_geekbot_key_0001"})
+    encrypt(secrets / "calendar_id.json", {"calendar_id": "team@group.calendar.google.com"})
+    encrypt(secrets / "gcp_service_account.json", {"type": "service_account", "private_key": "-----BEGIN-----"})
+    env = barrier_sops(tmp_path, count=4)
+    found = credentials(**env)
+    found.preload(*ALL)
+    found.preload(*ALL)  # already under way: nothing more starts
+    assert found.secret(SLACK_TOKEN).reveal() == TOKEN
+    assert found.secret(GEEKBOT_TOKEN).reveal() == "api_geekbot_key_0001"
+    assert found.secret(CALENDAR_ID).reveal() == "team@group.calendar.google.com"
+    assert found.document(GOOGLE_KEY)["type"] == "service_account"
+    assert found.secret(SLACK_TOKEN).reveal() == TOKEN
+    assert len(list(Path(env["SOPS_RUNS"]).iterdir())) == 4  # one sops run per file, all at once
+
+
+def test_preload_keeps_each_error_for_when_the_credential_is_read(age: None, tmp_path: Path) -> None:
+    encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
+    (tmp_path / "secrets" / "geekbot_api_token.json").write_text(json.dumps({"geekbot_api_token": "api_plain_0001"}))
+    found = credentials()
+    found.preload(*ALL)  # never raises: the calendar credentials are simply absent
+    assert found.secret(SLACK_TOKEN).reveal() == TOKEN
+    with pytest.raises(CredentialsError, match=r"geekbot_api_token\.json is not encrypted with sops"):
+        found.secret(GEEKBOT_TOKEN)
+    with pytest.raises(CredentialsError, match=r"no Google Calendar ID: \$ROLEBOT_CALENDAR_ID is not set"):
+        found.secret(CALENDAR_ID)

@@ -1,22 +1,27 @@
 """Credentials: the environment first, then sops-encrypted files in the secrets directory.
 
-Files are decrypted by running `sops --decrypt` and reading its output in memory; no
-decrypted byte is ever written to disk. A file in the secrets directory without sops
-metadata is refused: it may be a leaked secret.
+Files are decrypted by running sops and reading its output in memory; no decrypted byte
+is ever written to disk. A file in the secrets directory without sops metadata, or with
+any value sops left in clear, is refused: it may be a leaked secret (`services/sops.py`).
+Each credential is read once, in a thread of its own, so several decrypt at the same
+time (`Credentials.preload`): a sops run is mostly waiting, for the key service or for
+the Go runtime to start.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from rolebot.errors import CredentialsError
 from rolebot.redaction import Secret, remember
-from rolebot.settings import Settings
+from rolebot.services.sops import decrypt, leak
+from rolebot.settings import Settings, shown
 
 
 @dataclass(frozen=True)
@@ -35,16 +40,37 @@ GEEKBOT_TOKEN = Credential("Geekbot API key", "ROLEBOT_GEEKBOT_TOKEN", "geekbot_
 CALENDAR_ID = Credential("Google Calendar ID", "ROLEBOT_CALENDAR_ID", "calendar_id.json", "calendar_id")
 GOOGLE_KEY = Credential("Google service account key", "ROLEBOT_GOOGLE_CREDENTIALS", "gcp_service_account.json", None)
 ALL = (SLACK_TOKEN, GEEKBOT_TOKEN, CALENDAR_ID, GOOGLE_KEY)
+DOCUMENTATION = "README.md"  # the one file in the secrets directory that is not a secret
 
 Origin = Literal["environment", "secrets file"]
 
 
+@dataclass(frozen=True)
+class UnsafeFile:
+    """A file in the secrets directory that may hold a secret in clear."""
+
+    path: Path
+    shown: str  # the path as people read it
+    reason: str  # why, never quoting a value
+
+
 class Credentials:
-    """Finds and decrypts credentials, caching each decrypted value in memory only."""
+    """Finds and decrypts credentials, keeping each decrypted value (or failure) in memory only."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._cache: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._reads: dict[str, Future[Any]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def preload(self, *credentials: Credential) -> None:
+        """Start reading these credentials now, all at once; reading one later waits for it.
+
+        Returns at once. A credential that cannot be read raises its error when it is read,
+        so preloading one that is never needed costs a sops run and nothing else.
+        """
+        for credential in credentials:
+            self._read_once(credential)
 
     def path(self, credential: Credential) -> Path:
         return self.settings.secrets_dir / credential.file
@@ -79,10 +105,33 @@ class Credentials:
             raise CredentialsError(f"{credential.label} is not a JSON object", f"check {credential.describe()}")
         return value
 
+    def unsafe_files(self) -> list[UnsafeFile]:
+        """Files in the secrets directory that may hold a secret in clear: anything but
+        README.md and sops-encrypted JSON or YAML with every value encrypted. Credential
+        files rolebot reads from there are left out: reading them reports the same."""
+        root = self.settings.secrets_dir
+        read_here = {self.path(c) for c in ALL if self.origin(c) == "secrets file"}
+        found = []
+        for path in sorted(_files(root)):
+            if path == root / DOCUMENTATION or path in read_here:
+                continue
+            reason = leak(path)
+            if reason is not None:
+                found.append(UnsafeFile(path, shown(path, self.settings.cwd), reason))
+        return found
+
     def _load(self, credential: Credential) -> Any:
-        if credential.env not in self._cache:
-            self._cache[credential.env] = self._read(credential)
-        return self._cache[credential.env]
+        return self._read_once(credential).result()
+
+    def _read_once(self, credential: Credential) -> Future[Any]:
+        """The one read of this credential, started in the pool on first demand."""
+        with self._lock:
+            read = self._reads.get(credential.env)
+            if read is None:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(max_workers=len(ALL), thread_name_prefix="rolebot-credentials")
+                read = self._reads[credential.env] = self._pool.submit(self._read, credential)
+            return read
 
     def _read(self, credential: Credential) -> Any:
         from_env = self.settings.env(credential.env)
@@ -132,70 +181,6 @@ def _read_key_file(path: Path, credential: Credential) -> dict[str, Any]:
     return document
 
 
-def has_sops_metadata(path: Path) -> bool:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return isinstance(document, dict) and isinstance(document.get("sops"), dict)
-
-
-def sops_binary(settings: Settings) -> str:
-    """The sops executable: $ROLEBOT_SOPS if set, else `sops` on PATH."""
-    explicit = settings.env("ROLEBOT_SOPS")
-    found = shutil.which(explicit or "sops", path=settings.environ.get("PATH"))
-    if found:
-        return found
-    if explicit:
-        raise CredentialsError(f"ROLEBOT_SOPS names {explicit!r}, which is not an executable", "fix the path")
-    raise CredentialsError(
-        "sops is not installed, so the secrets files cannot be decrypted",
-        "run rolebot with `uv run` (the dev dependencies include sops-binary) or install sops "
-        "from https://github.com/getsops/sops/releases",
-    )
-
-
-def decrypt(path: Path, settings: Settings) -> dict[str, Any]:
-    """Decrypt a sops JSON file into memory."""
-    if not has_sops_metadata(path):
-        raise CredentialsError(
-            f"{path} is not encrypted with sops (it has no sops metadata) and may be a leaked secret",
-            "rotate that credential now, then store the new one with `sops --encrypt --in-place`",
-        )
-    try:
-        result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [sops_binary(settings), "--decrypt", "--output-type", "json", str(path)],
-            capture_output=True,
-            env=dict(settings.environ),
-            timeout=120,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise CredentialsError(f"sops took too long to decrypt {path}", "check access to the key service") from None
-    if result.returncode != 0:
-        raise _sops_failure(path, result.returncode, result.stderr.decode("utf-8", "replace"))
-    try:
-        document = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        raise CredentialsError(f"sops decrypted {path} but the result is not JSON", "re-encrypt a JSON file") from None
-    if not isinstance(document, dict):
-        raise CredentialsError(f"{path} does not hold a JSON object", "re-encrypt a JSON object")
-    return document
-
-
-def _sops_failure(path: Path, code: int, stderr: str) -> CredentialsError:
-    text = stderr.lower()
-    if "mac mismatch" in text or "message authentication failed" in text or "data format" in text:
-        return CredentialsError(
-            f"{path} failed sops' integrity check: it was changed without sops",
-            f"restore it with `git checkout -- {path}`, or encrypt the value again with sops",
-        )
-    if "data key" in text or "no identity matched" in text or "0 successful groups" in text:
-        return CredentialsError(
-            f"sops found no key that can decrypt {path}",
-            "set SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) to an age key it was encrypted for, "
-            "or log in to Google Cloud for the team's KMS key (`gcloud auth application-default login`)",
-        )
-    return CredentialsError(
-        f"sops could not decrypt {path} (exit code {code})", f"run `sops --decrypt {path}` to see why"
-    )
+def _files(root: Path) -> Iterator[Path]:
+    if root.is_dir():
+        yield from (path for path in root.rglob("*") if not path.is_dir())

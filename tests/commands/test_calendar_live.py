@@ -120,7 +120,7 @@ def test_ten_weekly_rotations_keep_the_horizon_filled(
         assert "already rotated" in again.stderr
         assert inserts(google) == before
         assert triager_events(google) == events
-    assert google.batch_sizes == [50, 3] + [1] * 9
+    assert google.batch_sizes == [53] + [1] * 9  # one batch request each time
 
 
 def test_a_swap_made_in_the_calendar_is_honoured(
@@ -184,12 +184,14 @@ def test_calendar_bulk_twice_creates_each_event_once(
     starts = [start for start, _ in triager_events(google)]
     assert starts == [date(2026, 11, 11), date(2026, 11, 18)] + [HANDOFF + n * WEEK for n in range(10)]
 
-    # Without --start each run continues after the last event: 10 more, still one per date.
+    # Without --start a run first fills the series' gaps (here 25 November, the current pair's
+    # start), and only a series without gaps is extended after its last event: still one per date.
     third = rolebot(*args, env=env)
+    assert "filling 1 gap(s) from 2026-11-25 to 2026-11-25" in " ".join(third.stdout.split())
     fourth = rolebot(*args, env=env)
     assert (third.exit_code, fourth.exit_code) == (0, 0)
     starts = [start for start, _ in triager_events(google)]
-    assert starts[2:] == [HANDOFF + n * WEEK for n in range(30)]
+    assert starts[2:] == [HANDOFF - WEEK] + [HANDOFF + n * WEEK for n in range(20)]
     assert sleeps.calls == []
 
 
@@ -281,7 +283,10 @@ FAILURES: dict[str, tuple[Callable[[FakeGoogle, dict[str, str]], None], str]] = 
     "not shared": (_unshare, "calendar not found, or not shared with the service account (HTTP 404 notFound)"),
     "revoked": (_revoke, "Google's token endpoint refused the service account key (invalid_grant)"),
     "unreachable": (_unreachable, "(connection refused) after 5 tries to list the calendar's events"),
-    "rate limited": (_rate_limited, "rate limit hit (HTTP 429 rateLimitExceeded) and still in force after 5 tries"),
+    "rate limited": (
+        _rate_limited,
+        "rate limit hit (HTTP 429 rateLimitExceeded) and still in force after 60 s of retries",
+    ),
     "failing": (_failing, "Google is failing (HTTP 503) after 5 tries"),
 }
 

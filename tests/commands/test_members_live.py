@@ -14,6 +14,7 @@ from typer.testing import Result
 from tests.conftest import Invoke, Sleeps, one_error_line, read_json
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
 from tests.fakes.slack import TOKEN, FakeSlack, demo_workspace, human
+from tests.fakes.slow import SlowServer
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 
@@ -99,7 +100,8 @@ def test_members_table_from_live_slack(rolebot: Invoke, env: dict[str, str], ser
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == TABLE
     assert result.stderr == f"backends: members: Slack (127.0.0.1:{server.port})\n"
-    assert methods(server) == ["usergroups.list"] + ["users.info"] * 10
+    # The workspace fits in one users.list page, asked for together with usergroups.list.
+    assert sorted(methods(server)) == ["usergroups.list", "users.list"]
 
 
 def test_members_json_from_live_slack(rolebot: Invoke, env: dict[str, str]) -> None:
@@ -116,7 +118,7 @@ def test_members_json_from_live_slack(rolebot: Invoke, env: dict[str, str]) -> N
 def test_members_waits_out_a_rate_limit_as_slack_asks(
     rolebot: Invoke, env: dict[str, str], slack: FakeSlack, sleeps: Sleeps
 ) -> None:
-    slack.rate_limit(times=2, retry_after=5, methods=["users.info"])
+    slack.rate_limit(times=2, retry_after=5, methods=["users.list"])
     result = rolebot("--backend", "live", "members", "support-triagers", env=env)
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == TABLE
@@ -129,8 +131,11 @@ def test_verbose_shows_one_line_per_call_and_never_the_token(
     result = rolebot("--backend", "live", "-v", "members", "meeting-facilitators", env=env)
     assert result.exit_code == 0, result.output
     calls = [line for line in result.stderr.splitlines() if line.startswith("Slack: GET ")]
-    assert len(calls) == len(server.requests) == 5
-    assert calls[0].startswith("Slack: GET usergroups.list 200 (")
+    assert len(calls) == len(server.requests) == 2
+    assert sorted(call.split(" (")[0] for call in calls) == [
+        "Slack: GET usergroups.list 200",
+        "Slack: GET users.list 200",
+    ]
     assert TOKEN not in result.stderr
 
 
@@ -205,7 +210,18 @@ def test_rotate_dry_run_reads_members_from_live_slack(
     assert "incoming   Bruno Silva (U05BRU5678)   Chen Wei (U05CHE9012)      round robin" in result.stdout
     assert "current    Ada Okafor (U05ADA1234)    Bruno Silva (U05BRU5678)   moves up" in result.stdout
     assert snapshot_files(demo) == before
-    assert set(methods(server)) == {"usergroups.list", "users.info"}
+    assert set(methods(server)) == {"usergroups.list", "users.list"}
+
+
+def test_calendar_bulk_for_a_year_reads_the_members_with_two_slack_requests(
+    rolebot: Invoke, env: dict[str, str], server: FakeServer, demo: Path
+) -> None:
+    # The weekly job's `calendar bulk -n 52` is to make at most 6 requests in all: Slack's share.
+    args = ("--today", "2026-11-30", "calendar", "bulk", "support-triager", "-n", "52", "--yes")
+    result = rolebot(*args, env=env | {"ROLEBOT_BACKEND": "auto"})
+    assert result.exit_code == 0, result.output
+    assert "52 created" in result.stderr
+    assert sorted(methods(server)) == ["usergroups.list", "users.list"]
 
 
 def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state(
@@ -253,7 +269,7 @@ CASES = {
         lambda f: f.error("token_revoked", times=None), "Error: Slack: the Slack bot token has been revoked"
     ),
     "missing scope": Case(
-        _scopes, "Error: Slack: the Slack app lacks the users:read scope that users.info needs (the token has: "
+        _scopes, "Error: Slack: the Slack app lacks the users:read scope that users.list needs (the token has: "
     ),
     "group not found": Case(
         _drop_group,
@@ -263,7 +279,7 @@ CASES = {
     "429 forever": Case(
         lambda f: f.rate_limit(times=None, retry_after=3),
         "Error: Slack: rate limit hit and still in force after 5 tries (HTTP 429) — wait a few minutes",
-        sleeps=[3.0] * 4,
+        sleeps=[3.0] * 8,  # usergroups.list and the first users.list page, each tried 5 times at once
     ),
     "503 forever": Case(
         lambda f: f.server_error(503, times=None), "Error: Slack: the service is failing (HTTP 503, 5 tries)"
@@ -306,6 +322,21 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
     assert snapshot_files(demo) == before
     if scenario.sleeps is not None:
         assert sleeps.calls == scenario.sleeps
+
+
+def test_a_slack_trickling_its_answer_ends_at_rolebot_timeout_in_one_error_line(
+    rolebot: Invoke, demo: Path, snapshot_files: Snapshot
+) -> None:
+    before = snapshot_files(demo)
+    with SlowServer("trickle-body", interval=0.05) as slow:
+        env = {"ROLEBOT_SLACK_API_URL": f"{slow.url}/api/", "ROLEBOT_SLACK_TOKEN": TOKEN, "ROLEBOT_TIMEOUT": "0.5"}
+        result = rolebot("--backend", "live", "members", "support-triagers", env=env)
+    line = assert_one_error_line(result)
+    assert line == (
+        "Error: the command ran out of time (0.5 s) while waiting for Slack (GET usergroups.list) — "
+        "a service is answering very slowly: try again later, or raise ROLEBOT_TIMEOUT (seconds)"
+    )
+    assert snapshot_files(demo) == before
 
 
 def test_live_backend_without_a_token_says_which_credential_is_missing(

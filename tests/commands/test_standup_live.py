@@ -50,11 +50,13 @@ def test_standup_is_created_once(
 
     assert first.exit_code == 0, first.output
     host = urlsplit(server.url).netloc
+    [standup] = fake.named(NAME)
     assert first.stderr == (
         f"backends: notifier: Geekbot ({host})\n"
-        f"✓ standup: created {NAME}; it runs weekly on Wed at 10:00:00 (user_local)\n"
+        f"✓ standup: created {NAME}; it runs weekly on Wed at 10:00:00 (user_local); "
+        f"recorded its ID {standup['id']} in the state\n"
     )
-    [standup] = fake.named(NAME)
+    assert read_json(demo / "team-roles.json")["standups"] == {"support_triager": str(standup["id"])}
     assert [u["id"] for u in standup["users"]] == [BRUNO, DEMO_OWNER]
     assert standup["questions"][0]["text"].startswith("Hi Bruno! :wave: From Wednesday 25 November 2026")
     assert "Your buddy this week is Ada Okafor" in standup["questions"][0]["text"]
@@ -70,7 +72,7 @@ def test_standup_is_created_once(
 
     assert second.exit_code == 0, second.output
     assert f"✓ standup: {NAME} already up to date: nothing sent" in second.stderr
-    assert [f"{r.method} {r.path}" for r in server.requests] == ["GET /v1/standups"]
+    assert [f"{r.method} {r.path}" for r in server.requests] == [f"GET /v1/standups/{standup['id']}"]
     assert len(fake.named(NAME)) == 1
 
 
@@ -183,7 +185,7 @@ def test_a_legacy_state_without_an_id_is_resolved_through_the_user_group(
     [standup] = fake.named(NAME)
     assert [u["id"] for u in standup["users"]] == [BRUNO, DEMO_OWNER]
     assert standup["questions"][0]["text"].startswith("Hi Bruno!")
-    assert path.read_bytes() == before
+    assert read_json(path) == {**json.loads(before), "standups": {"support_triager": str(standup["id"])}}
 
 
 def test_verbose_shows_each_call_and_never_the_key(demo: Path, rolebot: Invoke, env: dict[str, str]) -> None:
@@ -191,7 +193,12 @@ def test_verbose_shows_each_call_and_never_the_key(demo: Path, rolebot: Invoke, 
 
     assert result.exit_code == 0, result.output
     lines = [line.split(" (")[0] for line in result.stderr.splitlines() if line.startswith("Geekbot: ")]
-    assert lines == ["Geekbot: GET /v1/standups 200", "Geekbot: POST /v1/standups 200"]
+    assert lines == [
+        "Geekbot: GET /v1/me/teams 200",
+        "Geekbot: GET /v1/standups 200",
+        "Geekbot: POST /v1/standups 200",
+        "Geekbot: GET /v1/standups 200",
+    ]
     assert DEMO_KEY not in result.output
 
 
@@ -243,12 +250,14 @@ def _moved(fake: FakeGeekbot, server: FakeServer, env: dict[str, str]) -> None:
 
 def _duplicates(fake: FakeGeekbot, server: FakeServer, env: dict[str, str]) -> None:
     fake.seed(name=NAME, users=[DEMO_OWNER])
-    fake.seed(name=NAME, users=[BRUNO, DEMO_OWNER])
+    fake.seed(owner=ADA, name=NAME, users=[BRUNO, DEMO_OWNER])  # someone else's: never touched
 
 
 ERRORS: list[Any] = [
     pytest.param(
-        _wrong_key, "refused listing standups: the API key is not valid (HTTP 401: Unauthorized)", id="bad-key"
+        _wrong_key,
+        "refused reading the key owner's teams: the API key is not valid (HTTP 401: Unauthorized)",
+        id="bad-key",
     ),
     pytest.param(
         _not_in_team,
@@ -261,7 +270,7 @@ ERRORS: list[Any] = [
     pytest.param(_rate_limited, "rate limit hit and still in force after 5 tries (HTTP 429)", id="rate-limit"),
     pytest.param(_failing, "the service is failing (HTTP 500, 5 tries)", id="5xx"),
     pytest.param(_failing_creates, "nothing was created", id="5xx-on-create"),
-    pytest.param(_moved, "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/standups)", id="redirect"),
+    pytest.param(_moved, "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/me/teams)", id="redirect"),
     pytest.param(_duplicates, f"2 standups are called {NAME}", id="duplicates"),
 ]
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import httplib2
 import pytest
@@ -17,17 +18,26 @@ from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
 
 from rolebot.errors import ServiceError
-from rolebot.models import CalendarEvent, Member, NewEvent, WriteReport
-from rolebot.redaction import Secret
+from rolebot.models import CalendarEvent, NewEvent, WriteReport
 from rolebot.services.gcal import GoogleCalendar
 from rolebot.services.retry import RetryPolicy
 from tests.conftest import Sleeps
 from tests.fakes.google import CALENDAR_SCOPES, FakeGoogle, Token, load_test_key, seed_team_calendar
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
-
-ADA = Member("U05ADA1234", "Ada Okafor")
-BRUNO = Member("U05BRU5678", "Bruno Silva")
-FIRST = date(2027, 1, 6)  # a Wednesday
+from tests.helpers import listed
+from tests.services.gcal_support import (
+    ADA,
+    BRUNO,
+    FIRST,
+    YEAR_LATER,
+    Progress,
+    assert_no_secret,
+    batch_posts,
+    confirmed,
+    connect,
+    token_posts,
+    weekly,
+)
 
 
 @pytest.fixture
@@ -35,70 +45,6 @@ def google() -> Iterator[FakeGoogle]:
     fake = FakeGoogle()
     with fake.serve():
         yield fake
-
-
-def connect(google: FakeGoogle, sleeps: Sleeps, **options: Any) -> GoogleCalendar:
-    settings: dict[str, Any] = {"team_timezone": "UTC", "sleep": sleeps, "log": None}
-    settings.update(options)
-    api_url = settings.pop("api_url", None) or google.server.url  # type: ignore[union-attr]
-    key = settings.pop("key", None) or google.key_for()
-    return GoogleCalendar.connect(api_url, Secret(google.calendar_id), key, **settings)
-
-
-def weekly(count: int, *, start: date = FIRST, role: str = "support-triager") -> list[NewEvent]:
-    """`count` consecutive weekly two-week events with rolebot's deterministic-style IDs."""
-    events = []
-    for n in range(count):
-        day = start + timedelta(weeks=n)
-        member = ADA if n % 2 == 0 else BRUNO
-        events.append(
-            NewEvent(
-                id=f"rolebottest{role[:4].replace('-', '')}{day:%Y%m%d}",
-                role=role,
-                member=member,
-                summary=f"Support Triager: {member.first_name}",
-                description=f"{member.name} serves as Support Triager.",
-                start=day,
-                end=day + timedelta(weeks=2),
-            )
-        )
-    return events
-
-
-class Progress:
-    def __init__(self) -> None:
-        self.steps: list[int] = []
-
-    def __call__(self, n: int) -> None:
-        self.steps.append(n)
-
-    @property
-    def total(self) -> int:
-        return sum(self.steps)
-
-
-def confirmed(google: FakeGoogle) -> list[dict[str, Any]]:
-    return google.events()
-
-
-def batch_posts(google: FakeGoogle) -> int:
-    return sum(1 for r in google.server.requests if r.path == "/batch/calendar/v3")  # type: ignore[union-attr]
-
-
-def token_posts(google: FakeGoogle) -> int:
-    return sum(1 for r in google.server.requests if r.path == "/token")  # type: ignore[union-attr]
-
-
-def secrets_of(google: FakeGoogle) -> list[str]:
-    key = load_test_key()
-    lines = [line for line in key["private_key"].splitlines() if "PRIVATE KEY" not in line]
-    return [google.calendar_id, key["private_key_id"], *lines, *google.tokens]
-
-
-def assert_no_secret(text: str, google: FakeGoogle) -> None:
-    for secret in secrets_of(google):
-        assert secret not in text
-    assert "c_0f1e2d3c4b5a6978fakecalendar" not in text  # not even part of the calendar ID
 
 
 # --- listing ----------------------------------------------------------------------------
@@ -122,18 +68,19 @@ def test_listing_follows_every_page_and_reduces_times_to_dates(sleeps: Sleeps) -
     assert all("pageToken" in r.query for r in lists[1:])
 
     ada = by_id[ids["ada"]]
-    assert ada == CalendarEvent(ids["ada"], "Support Triager: Ada", date(2026, 11, 18), date(2026, 12, 2), True, {})
+    assert ada == CalendarEvent(ids["ada"], "Support Triager: Ada", date(2026, 11, 18), date(2026, 12, 2), {})
     assert by_id[ids["steward"]].summary == "Support Steward: Farah"
     facilitator = by_id[ids["facilitator-2026-12"]]
     assert facilitator.private == {"rolebot_role": "meeting-facilitator", "rolebot_member": "U05CHE9012"}
-    assert (facilitator.start, facilitator.end, facilitator.all_day) == (date(2026, 12, 1), date(2027, 1, 1), True)
+    # All-day: Google's dates as they are (the end exclusive).
+    assert (facilitator.start, facilitator.end) == (date(2026, 12, 1), date(2027, 1, 1))
     # The weekly meeting comes as single instances (15:00 Berlin = 14:00 UTC), reduced to dates.
     meetings = sorted(e.start for e in events if e.summary == "Team meeting")
     assert meetings == [date(2026, 11, 3) + timedelta(weeks=n) for n in range(9)]
-    assert all(not e.all_day and e.end == e.start for e in events if e.summary == "Team meeting")
-    # Out of office from midnight Berlin time: the 20th in UTC.
+    assert all(e.end == e.start for e in events if e.summary == "Team meeting")  # an hour: one date
+    # Out of office from midnight Berlin time: the 20th in UTC (read as all-day dates it would be the 21st).
     ooo = by_id[ids["ooo"]]
-    assert (ooo.start, ooo.end, ooo.all_day) == (date(2026, 12, 20), date(2027, 1, 3), False)
+    assert (ooo.start, ooo.end) == (date(2026, 12, 20), date(2027, 1, 3))
     assert ids["facilitator-2027-01"] not in by_id  # starts at timeMax: outside
 
 
@@ -141,9 +88,9 @@ def test_listing_uses_the_team_time_zone_for_bounds_and_dates(sleeps: Sleeps) ->
     google = FakeGoogle()
     ids = seed_team_calendar(google)
     with google.serve() as server:
-        events = connect(google, sleeps, team_timezone="Europe/Berlin").list_events(date(2026, 12, 1), None)
+        events = connect(google, sleeps, team_timezone="Europe/Berlin").list_events(date(2026, 12, 1), YEAR_LATER)
     assert server.requests[-1].query["timeMin"] == ["2026-12-01T00:00:00+01:00"]
-    assert "timeMax" not in server.requests[-1].query
+    assert server.requests[-1].query["timeMax"] == ["2028-01-06T00:00:00+01:00"]
     ooo = next(e for e in events if e.id == ids["ooo"])
     assert (ooo.start, ooo.end) == (date(2026, 12, 21), date(2027, 1, 4))
 
@@ -151,10 +98,12 @@ def test_listing_uses_the_team_time_zone_for_bounds_and_dates(sleeps: Sleeps) ->
 def test_listing_leaves_out_deleted_events_and_events_that_ended(google: FakeGoogle, sleeps: Sleeps) -> None:
     calendar = connect(google, sleeps)
     calendar.create_events(weekly(3), Progress())
-    calendar.delete_events([weekly(3)[1].as_calendar_event()], Progress())
+    calendar.delete_events([listed(weekly(3)[1])], Progress())
     # The first event ends on FIRST + 2 weeks: a window starting then does not see it.
-    assert [e.start for e in calendar.list_events(FIRST, None)] == [FIRST, FIRST + timedelta(weeks=2)]
-    assert [e.start for e in calendar.list_events(FIRST + timedelta(weeks=2), None)] == [FIRST + timedelta(weeks=2)]
+    assert [e.start for e in calendar.list_events(FIRST, YEAR_LATER)] == [FIRST, FIRST + timedelta(weeks=2)]
+    assert [e.start for e in calendar.list_events(FIRST + timedelta(weeks=2), YEAR_LATER)] == [
+        FIRST + timedelta(weeks=2)
+    ]
 
 
 # --- creating ---------------------------------------------------------------------------
@@ -174,17 +123,17 @@ def test_creates_all_day_free_events_with_rolebots_properties(google: FakeGoogle
     assert stored["extendedProperties"] == {"private": {"rolebot_role": "support-triager", "rolebot_member": ADA.id}}
 
 
-def test_52_events_take_two_batch_requests_and_one_token(google: FakeGoogle, sleeps: Sleeps) -> None:
+def test_52_events_take_one_batch_request_and_one_token(google: FakeGoogle, sleeps: Sleeps) -> None:
     progress = Progress()
     calendar = connect(google, sleeps)
     report = calendar.create_events(weekly(52), progress)
     assert len(report.done) == 52
     assert report.ok
-    assert batch_posts(google) == 2
-    assert google.batch_sizes == [50, 2]
+    assert batch_posts(google) == 1
+    assert google.batch_sizes == [52]
     assert token_posts(google) == 1
-    assert calendar.requests == 3  # token + 2 batches
-    assert progress.steps == [50, 2]
+    assert calendar.requests == 2  # token + 1 batch
+    assert progress.steps == [52]
     assert sleeps.calls == []
 
 
@@ -217,7 +166,7 @@ def test_a_deleted_event_is_restored_not_duplicated(google: FakeGoogle, sleeps: 
     events = weekly(3)
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
-    calendar.delete_events([events[1].as_calendar_event()], Progress())
+    calendar.delete_events([listed(events[1])], Progress())
     assert [e["id"] for e in confirmed(google)] == [events[0].id, events[2].id]
 
     report = calendar.create_events(events, Progress())
@@ -230,7 +179,7 @@ def test_a_deleted_event_is_restored_not_duplicated(google: FakeGoogle, sleeps: 
     restored = stored[1]
     assert restored["summary"] == events[1].summary
     assert restored["extendedProperties"]["private"]["rolebot_member"] == BRUNO.id
-    assert [e.id for e in calendar.list_events(FIRST, None)] == [e.id for e in events]
+    assert [e.id for e in calendar.list_events(FIRST, YEAR_LATER)] == [e.id for e in events]
     # insert → 409 → get (cancelled) → update with status confirmed
     assert [c.method for c in google.calls if c.event_id == events[1].id][-3:] == ["POST", "GET", "PUT"]
 
@@ -270,7 +219,7 @@ def test_concurrent_restores_still_make_one_event(google: FakeGoogle, sleeps: Sl
     events = weekly(5)
     first = connect(google, sleeps)
     first.create_events(events, Progress())
-    first.delete_events([e.as_calendar_event() for e in events], Progress())
+    first.delete_events([listed(e) for e in events], Progress())
     reports = race(google, sleeps, events)
     stored = google.events(include_cancelled=True)
     assert sorted(e["id"] for e in stored) == sorted(e.id for e in events)
@@ -282,7 +231,7 @@ def test_a_deleted_event_google_will_not_restore_is_reported(google: FakeGoogle,
     events = weekly(2)
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
-    calendar.delete_events([e.as_calendar_event() for e in events], Progress())
+    calendar.delete_events([listed(e) for e in events], Progress())
     google.fail(1, 403, "forbidden", "Forbidden", method="PUT", event_id=events[0].id)
 
     report = calendar.create_events(events, Progress())
@@ -304,7 +253,7 @@ def test_deleting_twice_reports_already_gone(google: FakeGoogle, sleeps: Sleeps)
     events = weekly(3)
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
-    targets = [e.as_calendar_event() for e in events[:2]]
+    targets = [listed(e) for e in events[:2]]
     unknown = CalendarEvent("neverexisted00", "Support Triager: Ada", FIRST, FIRST)
 
     first = calendar.delete_events(targets, Progress())
@@ -333,11 +282,11 @@ def test_failed_parts_are_retried_item_by_item(google: FakeGoogle, sleeps: Sleep
     assert report.ok
     assert sorted(report.done) == sorted(e.id for e in events)
     assert len(confirmed(google)) == 52
-    # Round 1: 50 + 2 calls; round 2: the three that failed; round 3: the one that failed twice.
-    assert google.batch_sizes == [50, 2, 3, 1]
+    # Round 1: 52 calls; round 2: the three that failed; round 3: the one that failed twice.
+    assert google.batch_sizes == [52, 3, 1]
     assert len(sleeps.calls) == 2
-    assert 0.25 <= sleeps.calls[0] <= 0.5
-    assert 0.5 <= sleeps.calls[1] <= 1.0
+    assert 1.0 <= sleeps.calls[0] <= 2.0  # the longest wait asked for: a rate limit's (a 5xx asks 0.25-0.5 s)
+    assert 0.5 <= sleeps.calls[1] <= 1.0  # the 5xx's second backoff
 
 
 def test_a_part_failing_for_good_is_reported_and_the_rest_is_done(google: FakeGoogle, sleeps: Sleeps) -> None:
@@ -383,7 +332,7 @@ def test_deletes_are_retried_like_inserts(google: FakeGoogle, sleeps: Sleeps) ->
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
     google.rate_limit(2, 429, method="DELETE", retry_after="3")
-    report = calendar.delete_events([e.as_calendar_event() for e in events], Progress())
+    report = calendar.delete_events([listed(e) for e in events], Progress())
     assert sorted(report.done) == sorted(e.id for e in events)
     assert sleeps.calls == [3.0]  # Retry-After honoured
 
@@ -396,30 +345,33 @@ def test_listing_waits_out_rate_limits(google: FakeGoogle, sleeps: Sleeps) -> No
     google.fail(1, 403, "userRateLimitExceeded", "User Rate Limit Exceeded", method="GET")
     google.rate_limit(1, 429, method="GET", retry_after="7")
     google.server_errors(1, 503, method="GET")
-    assert connect(google, sleeps).list_events(FIRST, None) == []
+    assert connect(google, sleeps).list_events(FIRST, YEAR_LATER) == []
     assert len(sleeps.calls) == 4
-    assert 0.25 <= sleeps.calls[0] <= 0.5
-    assert 0.5 <= sleeps.calls[1] <= 1.0
-    assert sleeps.calls[2] == 7.0
-    assert 2.0 <= sleeps.calls[3] <= 4.0
+    assert 1.0 <= sleeps.calls[0] <= 2.0  # rate limits: the longer backoff, from 2 s
+    assert 2.0 <= sleeps.calls[1] <= 4.0
+    assert sleeps.calls[2] == 7.0  # Retry-After honoured
+    assert 2.0 <= sleeps.calls[3] <= 4.0  # a 5xx: the usual backoff (0.5 s doubling) at its fourth try
 
 
 def test_rate_limit_that_lasts_is_one_clear_error(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.rate_limit(100, 403, method="GET")
     with pytest.raises(ServiceError) as caught:
-        connect(google, sleeps).list_events(FIRST, None)
+        connect(google, sleeps).list_events(FIRST, YEAR_LATER)
     assert str(caught.value) == (
-        "Google Calendar: rate limit hit (HTTP 403 rateLimitExceeded) and still in force after 5 tries to "
-        "list the calendar's events — wait a few minutes and run the command again; "
+        "Google Calendar: rate limit hit (HTTP 403 rateLimitExceeded) and still in force after 60 s of retries to "
+        "list the calendar's events — Google counts it per minute: run the command again in a few minutes; "
         "re-running is safe: what is already done is not done twice"
     )
-    assert len(sleeps.calls) == 4
+    # Backed off for a minute in all (the window slides for a minute), not for 5 tries.
+    assert sum(sleeps.calls) == pytest.approx(60.0)
+    assert len(sleeps.calls) >= 5
+    assert len(google.calls_of("GET")) == len(sleeps.calls) + 1
 
 
 def test_a_smaller_policy_bounds_the_tries(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.server_errors(100, 500)
     with pytest.raises(ServiceError, match="after 2 tries"):
-        connect(google, sleeps, policy=RetryPolicy(attempts=2)).list_events(FIRST, None)
+        connect(google, sleeps, policy=RetryPolicy(attempts=2)).list_events(FIRST, YEAR_LATER)
     assert len(sleeps.calls) == 1
 
 
@@ -430,7 +382,7 @@ def test_rejected_credentials(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.reject_tokens = True
     calendar = connect(google, sleeps)
     with pytest.raises(ServiceError) as listing:
-        calendar.list_events(FIRST, None)
+        calendar.list_events(FIRST, YEAR_LATER)
     with pytest.raises(ServiceError) as creating:
         calendar.create_events(weekly(2), Progress())
     assert str(listing.value) == (
@@ -451,9 +403,9 @@ def test_calendar_not_shared_with_the_service_account(google: FakeGoogle, sleeps
     calendar.create_events(events, Progress())
     google.unshare(load_test_key()["client_email"])
     actions: dict[str, Callable[[], object]] = {
-        "list": lambda: calendar.list_events(FIRST, None),
+        "list": lambda: calendar.list_events(FIRST, YEAR_LATER),
         "create": lambda: calendar.create_events(weekly(2, start=FIRST + timedelta(weeks=10)), Progress()),
-        "delete": lambda: calendar.delete_events([e.as_calendar_event() for e in events], Progress()),
+        "delete": lambda: calendar.delete_events([listed(e) for e in events], Progress()),
     }
     with pytest.raises(ServiceError) as caught:
         actions[operation]()
@@ -469,7 +421,7 @@ def test_calendar_not_shared_with_the_service_account(google: FakeGoogle, sleeps
 def test_calendar_shared_read_only(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.share(load_test_key()["client_email"], "reader")
     calendar = connect(google, sleeps)
-    assert calendar.list_events(FIRST, None) == []
+    assert calendar.list_events(FIRST, YEAR_LATER) == []
     with pytest.raises(ServiceError, match=r"not shared with the service account \(HTTP 403 requiredAccessLevel\)"):
         calendar.create_events(weekly(1), Progress())
 
@@ -477,13 +429,13 @@ def test_calendar_shared_read_only(google: FakeGoogle, sleeps: Sleeps) -> None:
 def test_calendar_api_not_enabled(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.fail(1, 403, "accessNotConfigured", "Google Calendar API has not been used in project 1 before.")
     with pytest.raises(ServiceError, match="the Google Calendar API is not enabled for the service account's project"):
-        connect(google, sleeps).list_events(FIRST, None)
+        connect(google, sleeps).list_events(FIRST, YEAR_LATER)
 
 
 def test_revoked_key_is_refused_by_the_token_endpoint(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.revoke(load_test_key()["client_email"])
     with pytest.raises(ServiceError) as caught:
-        connect(google, sleeps).list_events(FIRST, None)
+        connect(google, sleeps).list_events(FIRST, YEAR_LATER)
     assert str(caught.value) == (
         "Google Calendar: Google's token endpoint refused the service account key (invalid_grant) — the key may "
         "be revoked, deleted or malformed: create a new JSON key for the service account and put it in "
@@ -498,7 +450,7 @@ def test_revoked_key_is_refused_by_the_token_endpoint(google: FakeGoogle, sleeps
 def test_a_key_google_does_not_know_is_refused(google: FakeGoogle, sleeps: Sleeps) -> None:
     stranger = {**google.key_for(), "client_email": "someone-else@rolebot-fake-test-project.iam.gserviceaccount.com"}
     with pytest.raises(ServiceError, match=r"\(invalid_grant\)"):
-        connect(google, sleeps, key=stranger).list_events(FIRST, None)
+        connect(google, sleeps, key=stranger).list_events(FIRST, YEAR_LATER)
 
 
 def test_a_malformed_key_is_refused_before_any_request(google: FakeGoogle, sleeps: Sleeps) -> None:
@@ -519,7 +471,7 @@ def test_unreachable_api(google: FakeGoogle, sleeps: Sleeps) -> None:
     host = url.removeprefix("http://")
     calendar = connect(google, sleeps, api_url=url)
     with pytest.raises(ServiceError) as listing:
-        calendar.list_events(FIRST, None)
+        calendar.list_events(FIRST, YEAR_LATER)
     assert str(listing.value) == (
         f"Google Calendar: cannot reach {host} (connection refused) after 5 tries to list the calendar's events — "
         "check the network, or ROLEBOT_GOOGLE_API_URL if you set it; "
@@ -535,7 +487,7 @@ def test_unreachable_token_endpoint(google: FakeGoogle, sleeps: Sleeps) -> None:
     url = closed_port_url()
     calendar = connect(google, sleeps, key={**google.key_for(), "token_uri": f"{url}/token"})
     with pytest.raises(ServiceError, match=rf"cannot reach {url.removeprefix('http://')} \(connection refused\)"):
-        calendar.list_events(FIRST, None)
+        calendar.list_events(FIRST, YEAR_LATER)
 
 
 def test_something_else_answering_is_a_clear_error(google: FakeGoogle, sleeps: Sleeps) -> None:
@@ -546,9 +498,29 @@ def test_something_else_answering_is_a_clear_error(google: FakeGoogle, sleeps: S
         calendar = connect(google, sleeps, api_url=proxy.url)
         host = proxy.url.removeprefix("http://")
         with pytest.raises(ServiceError, match=rf"^Google Calendar: {host} answered in a form Google does not use"):
-            calendar.list_events(FIRST, None)
+            calendar.list_events(FIRST, YEAR_LATER)
         with pytest.raises(ServiceError, match=rf"^Google Calendar: {host} answered in a form Google does not use"):
             calendar.create_events(weekly(2), Progress())
+
+
+def test_a_page_in_an_unexpected_shape_is_an_error_naming_every_problem(google: FakeGoogle, sleeps: Sleeps) -> None:
+    def odd_page(request: FakeRequest) -> FakeResponse:
+        if request.path == "/token":
+            return google(request)
+        return FakeResponse.json({"kind": "calendar#events", "items": {"id": "x"}, "nextPageToken": 7})
+
+    with FakeServer(odd_page) as proxy:
+        key = {**google.key_for(), "token_uri": f"{proxy.url}/token"}
+        calendar = connect(google, sleeps, api_url=proxy.url, key=key)
+        with pytest.raises(ServiceError) as caught:
+            calendar.list_events(FIRST, YEAR_LATER)
+    host = proxy.url.removeprefix("http://")
+    assert str(caught.value).startswith(
+        f"Google Calendar: {host} answered in a form Google does not use "
+        "(items: Input should be a valid list; nextPageToken: Input should be a valid string) — check "
+    )
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in proxy.requests] == [("POST", "token"), ("GET", "events")]
+    assert sleeps.calls == []  # an answer in the wrong shape is not retried
 
 
 # --- what it logs ---------------------------------------------------------------------
@@ -558,8 +530,8 @@ def test_one_log_line_per_http_request_without_secrets(google: FakeGoogle, sleep
     lines: list[str] = []
     calendar = connect(google, sleeps, log=lines.append)
     calendar.create_events(weekly(3), Progress())
-    calendar.list_events(FIRST, None)
-    calendar.delete_events([weekly(3)[0].as_calendar_event()], Progress())
+    calendar.list_events(FIRST, YEAR_LATER)
+    calendar.delete_events([listed(weekly(3)[0])], Progress())
     shapes = [line.rsplit(" (", 1)[0] for line in lines]
     assert shapes == [
         "Google Calendar: POST /token 200",
@@ -570,6 +542,27 @@ def test_one_log_line_per_http_request_without_secrets(google: FakeGoogle, sleep
     assert all(line.endswith(" ms)") for line in lines)
     assert len(lines) == calendar.requests == len(google.server.requests)  # type: ignore[union-attr]
     assert_no_secret("\n".join(lines), google)
+
+
+def test_each_hop_of_a_redirect_is_one_log_line_with_its_own_status(google: FakeGoogle, sleeps: Sleeps) -> None:
+    def moved(request: FakeRequest) -> FakeResponse:
+        if request.path.startswith("/moved/"):
+            return FakeResponse.json({"kind": "calendar#events", "items": []})
+        if request.path.startswith("/calendar/"):
+            return FakeResponse(302, b"", {"Location": f"/moved{request.path}?{urlencode(request.query, doseq=True)}"})
+        return google(request)
+
+    lines: list[str] = []
+    with FakeServer(moved) as proxy:
+        calendar = connect(google, sleeps, api_url=proxy.url, key=google.key_for(proxy), log=lines.append)
+        assert calendar.list_events(FIRST, YEAR_LATER) == []
+    # httplib2 follows the redirect inside the first request: the inner hop is logged first.
+    assert [line.rsplit(" (", 1)[0] for line in lines] == [
+        "Google Calendar: POST /token 200",
+        "Google Calendar: GET /moved/calendar/v3/calendars/{calendarId}/events 200",
+        "Google Calendar: GET /calendar/v3/calendars/{calendarId}/events 302",
+    ]
+    assert calendar.requests == len(proxy.requests) == 3
 
 
 def test_description_names_the_host_not_the_calendar(google: FakeGoogle, sleeps: Sleeps) -> None:
@@ -646,6 +639,34 @@ def test_the_fake_lists_patches_and_orders_like_google(google: FakeGoogle) -> No
     with pytest.raises(HttpError) as no_token:
         run(events.list(calendarId=calendar_id), "Bearer ya29.not-issued")
     assert no_token.value.status_code == 401
+
+
+def test_an_update_without_status_leaves_a_deleted_event_deleted_and_rolebot_restores_it(
+    google: FakeGoogle, sleeps: Sleeps
+) -> None:
+    """Google keeps a cancelled event cancelled unless an update sets `status`: rolebot's restore
+    must send `status: confirmed` itself, and the fake must not do it for rolebot."""
+    [new] = weekly(1)
+    calendar = connect(google, sleeps)
+    calendar.create_events([new], Progress())
+    calendar.delete_events([listed(new)], Progress())
+    service, authorization = raw_service(google)
+    body = {"summary": new.summary, **_day(new.start.isoformat())}
+
+    updated = run(service.events().update(calendarId=google.calendar_id, eventId=new.id, body=body), authorization)
+
+    assert updated["status"] == "cancelled"
+    assert google.events() == []
+    assert calendar.list_events(FIRST, YEAR_LATER) == []
+
+    report = calendar.create_events([new], Progress())
+
+    assert report == WriteReport(done=[new.id])
+    put = [c for c in google.calls if c.method == "PUT"]
+    assert [(c.event_id, c.status, c.in_batch) for c in put] == [(new.id, 200, False), (new.id, 200, True)]
+    [stored] = google.events()
+    assert (stored["id"], stored["status"], stored["summary"]) == (new.id, "confirmed", new.summary)
+    assert [e.id for e in calendar.list_events(FIRST, YEAR_LATER)] == [new.id]
 
 
 def _day(day: str) -> dict[str, Any]:

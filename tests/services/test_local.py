@@ -7,9 +7,11 @@ import pytest
 from rolebot.errors import LocalDataError
 from rolebot.events import new_event
 from rolebot.models import Member
-from rolebot.services.local import IcsCalendar, LocalRoster, TerminalNotifier
+from rolebot.services.local.ics_store import IcsCalendar
+from rolebot.services.local.roster import LocalRoster
+from rolebot.services.local.terminal import TerminalNotifier
 from rolebot.standups import standup_spec
-from tests.helpers import ADA, BRUNO, CHEN, TRIAGER
+from tests.helpers import ADA, BRUNO, CHEN, TRIAGER, listed
 
 
 def roster(tmp_path: Path, content: object) -> LocalRoster:
@@ -73,9 +75,9 @@ def test_ics_listing_window_and_deletion(tmp_path: Path) -> None:
     # Ends after 16 Dec: the events starting 9 and 16 Dec (the 2 Dec one ends on the 16th).
     assert [e.start.day for e in store.list_events(date(2026, 12, 16), None)] == [9, 16]
     assert [e.start.day for e in store.list_events(date(2026, 12, 1), date(2026, 12, 9))] == [2]
-    report = store.delete_events([e.as_calendar_event() for e in events[:2]], lambda n: None)
+    report = store.delete_events([listed(e) for e in events[:2]], lambda n: None)
     assert len(report.done) == 2
-    assert len(store.delete_events([events[0].as_calendar_event()], lambda n: None).already) == 1
+    assert len(store.delete_events([listed(events[0])], lambda n: None).already) == 1
     assert [e.start.day for e in store.list_events(date(2026, 1, 1), None)] == [16]
 
 
@@ -90,7 +92,8 @@ def test_ics_hand_made_timed_events_become_dates_in_the_team_time_zone(tmp_path:
         "END:VCALENDAR\r\n"
     )
     (event,) = IcsCalendar(path, "Asia/Tokyo").list_events(date(2026, 11, 1), None)
-    assert (event.id, event.start, event.all_day) == ("hand1", date(2026, 12, 3), False)
+    # 23:00–01:00 UTC is 08:00–10:00 in Tokyo: one day, the 3rd, start and end alike.
+    assert (event.id, event.start, event.end) == ("hand1", date(2026, 12, 3), date(2026, 12, 3))
 
 
 def test_a_malformed_ics_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -105,7 +108,7 @@ def test_terminal_notifier_shows_instead_of_sending() -> None:
     shown = []
     notifier = TerminalNotifier(shown.append)
     spec = standup_spec(TRIAGER, [CHEN, BRUNO], ADA, date(2026, 12, 2))
-    assert notifier.find_standup(spec.name) is None
+    assert notifier.find_standup(spec.name).standup is None
     created = notifier.create_standup(spec)
     assert shown == [spec]
-    assert created.participants == (CHEN.id, ADA.id)
+    assert created.standup.participants == (CHEN.id, ADA.id)

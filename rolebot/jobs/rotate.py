@@ -1,0 +1,212 @@
+"""The rotate job: what `rolebot rotate ROLE` does, apart from its command line.
+
+The reads run at the same time (members ∥ calendar events ∥ the standup). Then every step is
+planned: the state first (the rotation for the coming handoff), then each step that follows
+from the rotated state. A dry run stops there. Otherwise the state is written first, and that
+write gates the rest: a standup or a calendar describing a rotation that is not recorded would
+be wrong. Then the other steps are applied at the same time. Each step reports on its own line;
+one that fails does not stop the others, and a re-run finishes what is missing without
+repeating what is done.
+
+A step is a planner (from `Planning`) and an applier (for its plan). Another step is one more
+`Step` in `AFTER_STATE`: its plan is then in `RotateRun.plans`, and its line in `RotateRun.steps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from rolebot import dates
+from rolebot.apply import apply_standup, create_events, event_labels, summarise_writes
+from rolebot.errors import RotationError
+from rolebot.jobs.steps import StepLog, StepResult
+from rolebot.reads import Reads, current_handoff, read_services, role_and_state, through
+from rolebot.rotation import PlanInputs, RotationPlan, already_rotated, plan_rotation, resolve_person
+from rolebot.series import SeriesPlan, horizon_range, plan_fill
+from rolebot.settings import shown
+from rolebot.standups import StandupChange, needs_member_names, plan_standup_change
+from rolebot.state import Person, TeamState, save_state
+
+if TYPE_CHECKING:
+    from rolebot.config import RoleConfig
+    from rolebot.context import AppContext
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class RotateOptions:
+    role: str
+    dry_run: bool = False
+    force: bool = False
+    """Redo the rotation for this handoff even if it was done."""
+    skip: frozenset[str] = frozenset()
+    """Names of the steps turned off (`--no-state`, `--no-standup`, `--no-calendar`)."""
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What each step plans from. `team` is the state as read for the state step, and the state
+    as the rotation leaves it for the steps after it."""
+
+    role: RoleConfig
+    handoff: date
+    reads: Reads
+    team: TeamState
+    force: bool = False
+    keep_state: bool = False
+    """With `--no-state`: no step writes the state (not even the standup's ID)."""
+
+    def inputs(self) -> PlanInputs:
+        return self.reads.inputs(self.role, self.team.role(self.role), self.handoff)
+
+
+@dataclass(frozen=True)
+class Step(Generic[P]):
+    """One line of the job: a planner, and an applier that returns what it did, for people."""
+
+    name: str
+    skipped: str
+    """The line when an option turns the step off."""
+    plan: Callable[[Planning], P]
+    apply: Callable[[AppContext, P], str]
+
+
+# --- state: rotate for the coming handoff; its write gates every other step --------------------
+
+
+@dataclass(frozen=True)
+class StatePlan:
+    rotation: RotationPlan
+    before: TeamState
+    after: TeamState
+
+
+def plan_state(planning: Planning) -> StatePlan:
+    """The rotation, and the team state to write for it (with a legacy standup manager's ID
+    filled in when the members name them unambiguously)."""
+    role, handoff, team = planning.role, planning.handoff, planning.team
+    held = team.role(role)
+    if already_rotated(held, handoff, force=planning.force):  # decided without reading anyone
+        return StatePlan(RotationPlan.unchanged(role, handoff, held), team, team)
+    inputs = planning.inputs()
+    rotation = plan_rotation(inputs, force=planning.force)
+    after = team.with_role(role, rotation.new_state())
+    manager = after.standup_manager
+    if manager is not None and not manager.id:
+        with suppress(RotationError):  # the standup step reports it; the rotation itself stands
+            after = after.with_manager(Person.of(resolve_person(manager, inputs.order, role, "standup manager")))
+    return StatePlan(rotation, team, after)
+
+
+def write_state(app: AppContext, plan: StatePlan) -> str:
+    path = app.settings.state_path
+    written = save_state(path, plan.after, app.config, plan.before)
+    rotation = plan.rotation
+    if not rotation.rotate:
+        return rotation.notes[0]
+    who = f"{rotation.after[0].name} comes in"
+    if len(rotation.after) > 1:
+        who += f", {rotation.after[1].name} stays on"
+    where = f"written to {shown(path, app.settings.cwd)}" if written else "state unchanged"
+    return f"rotated for {dates.human(rotation.handoff)}: {who} ({where})"
+
+
+# --- the steps that follow from the rotated state ---------------------------------------------
+
+
+def plan_standup(planning: Planning) -> StandupChange:
+    """The standup for the rotated state. Applying it records the standup's ID in the state when
+    the state does not keep it yet: after the state step's write, and only then (a run whose
+    rotation changed nothing still records it; one where nothing changed writes nothing)."""
+    role, team, reads = planning.role, planning.team, planning.reads
+    order = reads.order() if needs_member_names(role, team) else ()
+    found = reads.standup_search()
+    return plan_standup_change(role, team, order, found, planning.handoff, record=not planning.keep_state)
+
+
+def plan_calendar(planning: Planning) -> SeriesPlan:
+    return plan_fill(planning.inputs())
+
+
+def fill_calendar(app: AppContext, plan: SeriesPlan) -> str:
+    last = plan.items[-1].day if plan.items else None
+    reach = f"; the series reaches {last}" if last else ""
+    if not plan.to_create:
+        return f"nothing to create{reach}"
+    report = create_events(app, plan.to_create, bar=len(plan.to_create) > 3)
+    return summarise_writes(report, "created", event_labels(plan.to_create)) + reach
+
+
+STATE = Step("state", "left as it is (--no-state)", plan_state, write_state)
+STANDUP = Step("standup", "left alone (--no-standup)", plan_standup, apply_standup)
+CALENDAR = Step("calendar", "no events added (--no-calendar)", plan_calendar, fill_calendar)
+AFTER_STATE: tuple[Step[Any], ...] = (STANDUP, CALENDAR)
+
+
+@dataclass(frozen=True)
+class RotateRun:
+    """What one run planned and did: each step's plan (if it has one) and its result."""
+
+    role: RoleConfig
+    handoff: date
+    plans: Mapping[str, object]
+    steps: tuple[StepResult, ...]
+
+    def plan(self, step: Step[P]) -> P | None:
+        return cast("P | None", self.plans.get(step.name))
+
+    @property
+    def rotation(self) -> RotationPlan | None:
+        state = self.plan(STATE)
+        return None if state is None else state.rotation
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        return tuple(step.name for step in self.steps if not step.ok)
+
+
+def run_rotate(
+    options: RotateOptions, app: AppContext, *, on_planned: Callable[[RotateRun], None] | None = None
+) -> RotateRun:
+    """Run the job; `on_planned` sees the plans before anything is written (to show them first)."""
+    role, team = role_and_state(app, options.role)
+    handoff = current_handoff(app, role)
+    reads = read_services(
+        app,
+        role,
+        members=True,
+        events=(dates.shift(handoff, role, -role.tenure), through(horizon_range(role, handoff)[1])),
+        standup=STANDUP.name not in options.skip,
+        standup_id=team.standup_id(role),
+    )
+    log = StepLog([STATE.name, *(step.name for step in AFTER_STATE)])
+    plans: dict[str, object] = {}
+
+    def plan(step: Step[Any], planning: Planning) -> None:
+        if step.name in options.skip:
+            log.done(step.name, step.skipped)
+            return
+        made = log.attempt(step.name, partial(step.plan, planning))
+        if made is not None:
+            plans[step.name] = made
+
+    planning = Planning(role, handoff, reads, team, options.force, keep_state=STATE.name in options.skip)
+    plan(STATE, planning)
+    state = plans.get(STATE.name)
+    rotated = replace(planning, team=state.after) if isinstance(state, StatePlan) else planning
+    for step in AFTER_STATE:
+        plan(step, rotated)
+    run = RotateRun(role, handoff, plans, log.results)
+    if on_planned is not None:
+        on_planned(run)
+    if options.dry_run:
+        return run
+    steps = (STATE, *AFTER_STATE)
+    log.apply({s.name: partial(s.apply, app, plans[s.name]) for s in steps if s.name in plans}, first=STATE.name)
+    return replace(run, steps=log.results)

@@ -1,0 +1,57 @@
+"""Atomic writes that follow symlinks, and the advisory lock local read-modify-writes hold."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+
+from rolebot.errors import BusyError
+from rolebot.files import lock_path, locked, write_atomic
+
+
+def test_a_symlinked_file_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "team-roles.json"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link = tmp_path / "team-roles.json"
+    link.symlink_to(target)
+    write_atomic(link, "new\n")
+    assert link.is_symlink()
+    assert target.read_text() == "new\n"
+    assert lock_path(link) == target.with_name(".team-roles.json.lock")
+
+
+def _hold(path: str, seconds: float, ready: multiprocessing.synchronize.Event) -> None:
+    with locked(Path(path)):
+        ready.set()
+        time.sleep(seconds)
+
+
+def test_a_held_lock_makes_a_second_writer_wait_then_give_up_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.ics"
+    ready = multiprocessing.get_context("fork").Event()
+    holder = multiprocessing.get_context("fork").Process(target=_hold, args=(str(path), 2.0, ready))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        with pytest.raises(BusyError) as caught, locked(path, timeout=0.2, shown_as="state/calendar.ics"):
+            pass
+        assert str(caught.value) == (
+            "another rolebot run has been writing state/calendar.ics for over 0.2 s — "
+            "wait for it to finish, then run the command again"
+        )
+    finally:
+        holder.join()
+    with locked(path, timeout=0.2):  # released when its holder ended
+        pass
+
+
+def test_the_lock_is_released_when_the_block_fails(tmp_path: Path) -> None:
+    path = tmp_path / "team-roles.json"
+    with pytest.raises(ValueError, match="boom"), locked(path):
+        raise ValueError("boom")
+    with locked(path, timeout=0.1):
+        pass
