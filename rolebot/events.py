@@ -157,6 +157,10 @@ class CalendarView:
     def has(self, day: date) -> bool:
         return day in self._by_date
 
+    def events_at(self, day: date) -> list[CalendarEvent]:
+        """The events that count for handoff `day` (starting on it, or off-day before the next)."""
+        return list(self._by_date.get(day, ()))
+
     def last_start(self) -> date | None:
         """The last handoff that has an event."""
         return max(self._by_date) if self._by_date else None

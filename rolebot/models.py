@@ -52,26 +52,12 @@ class NewEvent:
     description: str
     start: date
     end: date
+    marks: tuple[tuple[str, str], ...] = ()
+    """More of rolebot's private properties, e.g. `("rolebot_pinned", "cover")` on a pinned event."""
 
     @property
     def private(self) -> dict[str, str]:
-        return {"rolebot_role": self.role, "rolebot_member": self.member.id}
-
-
-@dataclass(frozen=True)
-class EventUpdate:
-    """New content for an existing event, written in place: same ID, same dates; a new summary,
-    description and rolebot's private properties (`private` is the whole set rolebot wants)."""
-
-    id: str
-    summary: str
-    description: str
-    start: date
-    end: date
-    private: Mapping[str, str]
-
-    def as_calendar_event(self) -> CalendarEvent:
-        return CalendarEvent(self.id, self.summary, self.start, self.end, True, dict(self.private))
+        return {"rolebot_role": self.role, "rolebot_member": self.member.id, **dict(self.marks)}
 
 
 @dataclass

@@ -38,7 +38,7 @@ absence's end — everyone after the skipped turn moves up one place for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -48,10 +48,9 @@ from rolebot.absences import Absence, Away
 from rolebot.config import RoleConfig
 from rolebot.errors import RotationError, UsageError
 from rolebot.events import CalendarView, new_event
-from rolebot.models import CalendarEvent, EventUpdate, Member, NewEvent
-from rolebot.rotation import fixed_from_state, successor
+from rolebot.models import CalendarEvent, Member, NewEvent
+from rolebot.rotation import PlanInputs, Starter, fixed_from_state, successor
 from rolebot.series import horizon_range
-from rolebot.state import RoleState
 from rolebot.turns import PinKind, Turn, apply_writes, handoffs, neighbours, planned_update, read_turns, turn_days
 
 Stage = Literal["started", "frozen", "open"]
@@ -80,7 +79,8 @@ class PlannedTurn:
     pin: PinKind | None = None
     reason: Reason | None = None
     shortfall: Shortfall | None = None
-    write: NewEvent | EventUpdate | None = None
+    write: NewEvent | None = None
+    """The event to create, or the new content of the existing one (same ID) to update."""
 
     @property
     def pinned(self) -> bool:
@@ -139,11 +139,12 @@ class ReplanPlan:
 
     @property
     def creates(self) -> list[NewEvent]:
-        return [t.write for t in self.turns if isinstance(t.write, NewEvent)]
+        return [t.write for t in self.turns if t.action == "create" and t.write is not None]
 
     @property
-    def updates(self) -> list[EventUpdate]:
-        return [t.write for t in self.turns if isinstance(t.write, EventUpdate)]
+    def updates(self) -> list[NewEvent]:
+        """New content for existing events, each written in place by its `id`."""
+        return [t.write for t in self.turns if t.action == "update" and t.write is not None]
 
     @property
     def moves(self) -> list[PlannedTurn]:
@@ -180,23 +181,17 @@ class ReplanPlan:
         return tuple(MemberDates(m, tuple(gained.get(m, ())), tuple(dropped.get(m, ()))) for m in people)
 
 
-def plan_replan(
-    role: RoleConfig,
-    state: RoleState,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    *,
-    freeze: int,
-    absences: Iterable[Absence] = (),
-) -> ReplanPlan:
-    """Re-derive the role's series from `handoff` (the coming handoff) to the horizon."""
+def plan_replan(inputs: PlanInputs, *, freeze: int, absences: Iterable[Absence] = ()) -> ReplanPlan:
+    """Re-derive the role's series from the coming handoff (`inputs.handoff`) to the horizon;
+    `freeze` handoffs after it are frozen (`default_freeze(role)` until the role has a setting)."""
+    role, handoff = inputs.role, inputs.handoff
     if freeze < 0:
         raise UsageError(f"freeze must be 0 or more handoffs, not {freeze}", "fix the role's `freeze` setting")
     first, last = horizon_range(role, handoff)
     end = dates.shift(handoff, role, freeze)
-    walk = _Walk(role, tuple(order), calendar, Away(absences), handoff, end, handoffs(role, first, last))
-    turns = walk.run(fixed_from_state(role, state, walk.order, handoff))
+    order = tuple(inputs.order)
+    walk = _Walk(role, order, inputs.calendar, Away(absences), handoff, end, handoffs(role, first, last))
+    turns = walk.run(fixed_from_state(inputs))
     return ReplanPlan(role, handoff, end, turns, tuple(walk.conflicts))
 
 
@@ -239,9 +234,13 @@ class _Walk:
         absent = self.away.during(member.id, *turn_days(self.role, day))
         return ("away", absent) if absent else None
 
-    def run(self, state: Mapping[date, Member]) -> tuple[PlannedTurn, ...]:
+    def run(self, state: Mapping[date, Starter]) -> tuple[PlannedTurn, ...]:
         """`state`: who the state file says started at its handoffs (used where no event says)."""
-        self.state = state
+        for day, starter in state.items():
+            needed = day in self.days and day not in self.existing and self.stage(day) != "open"
+            if starter.member is None and needed and starter.problem is not None:
+                raise starter.problem  # the state names nobody rolebot can match, and no event says
+        self.state = {day: s.member for day, s in state.items() if s.member is not None}
         self._settle()
         previous: Member | None = None
         for day in self.days:

@@ -21,10 +21,10 @@ from typing import Literal
 from rolebot.absences import Absence, Away
 from rolebot.config import RoleConfig
 from rolebot.errors import RotationError, UsageError
-from rolebot.events import CalendarView
-from rolebot.models import EventUpdate, Member
+from rolebot.models import Member, NewEvent
+from rolebot.rotation import PlanInputs
 from rolebot.series import horizon_range
-from rolebot.turns import Turn, neighbours, pinned_update, read_turns, require_handoff, turn_days
+from rolebot.turns import Turn, listed, neighbours, pinned_update, read_turns, require_handoff, turn_days
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class ShiftPlan:
     kind: Literal["swap", "cover"]
     before: tuple[Turn, ...]
     after: tuple[Member, ...]
-    updates: tuple[EventUpdate, ...]
+    updates: tuple[NewEvent, ...]
+    """New content for the touched events, each written in place by its `id`."""
     notes: tuple[str, ...] = ()
 
     @property
@@ -47,11 +48,10 @@ class ShiftPlan:
         return bool(self.updates)
 
 
-def _turns(
-    role: RoleConfig, calendar: CalendarView, handoff: date, wanted: Mapping[str, date]
-) -> tuple[dict[date, Turn], list[Turn]]:
+def _turns(inputs: PlanInputs, wanted: Mapping[str, date]) -> tuple[dict[date, Turn], list[Turn]]:
     """The turns at the wanted handoffs (and their neighbours), each of which must exist and not be over."""
-    first, _ = horizon_range(role, handoff)
+    role, calendar = inputs.role, inputs.calendar
+    first, _ = horizon_range(role, inputs.handoff)
     for option, day in wanted.items():
         require_handoff(role, day, option)
         if day < first:
@@ -88,20 +88,12 @@ def _check_can_serve(
                 raise RotationError(f"{member.name} would serve the overlapping turns from {near} and {day}", fix)
 
 
-def plan_swap(
-    role: RoleConfig,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    day_a: date,
-    day_b: date,
-    *,
-    absences: Iterable[Absence] = (),
-) -> ShiftPlan:
+def plan_swap(inputs: PlanInputs, day_a: date, day_b: date, *, absences: Iterable[Absence] = ()) -> ShiftPlan:
     """The servers of `day_a` and `day_b` trade; both events become pinned; their owners stay."""
     if day_a == day_b:
         raise UsageError(f"DATE_A and DATE_B are both {day_a}", "give two different handoffs")
-    turns, (a, b) = _turns(role, calendar, handoff, {"DATE_A": day_a, "DATE_B": day_b})
+    role, order = inputs.role, tuple(inputs.order)
+    turns, (a, b) = _turns(inputs, {"DATE_A": day_a, "DATE_B": day_b})
     partner_a, partner_b = a.swap_partner(), b.swap_partner()
     if partner_a == (day_b, b.server.id) and partner_b == (day_a, a.server.id):
         note = f"{day_a} and {day_b} are already swapped: nothing to do"
@@ -121,7 +113,7 @@ def plan_swap(
         pinned_update(role, b, target_b, order, "swap", (day_a, target_a)),
     )
     current = {a.event.id: a.event, b.event.id: b.event}
-    needed = tuple(u for u in updates if current[u.id] != u.as_calendar_event())
+    needed = tuple(u for u in updates if current[u.id] != listed(u))
     return ShiftPlan(role, "swap", (a, b), (target_a, target_b), needed)
 
 
@@ -130,18 +122,10 @@ def _member(order: Sequence[Member], member_id: str) -> Member:
     return next((m for m in order if m.id == member_id), Member(member_id, member_id))
 
 
-def plan_cover(
-    role: RoleConfig,
-    order: Sequence[Member],
-    calendar: CalendarView,
-    handoff: date,
-    day: date,
-    member: Member,
-    *,
-    absences: Iterable[Absence] = (),
-) -> ShiftPlan:
+def plan_cover(inputs: PlanInputs, day: date, member: Member, *, absences: Iterable[Absence] = ()) -> ShiftPlan:
     """`member` serves the turn at `day` instead, pinned; the turn's owner keeps their place."""
-    turns, (turn,) = _turns(role, calendar, handoff, {"DATE": day})
+    role, order = inputs.role, tuple(inputs.order)
+    turns, (turn,) = _turns(inputs, {"DATE": day})
     if turn.server == member:
         if turn.pin == "cover":
             note = f"{member.name} already covers {day}: nothing to do"

@@ -26,7 +26,7 @@ someone else, so a swap or cover of their turn does not move their place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -45,7 +45,7 @@ from rolebot.events import (
     new_event,
     summary_name,
 )
-from rolebot.models import CalendarEvent, EventUpdate, Member, NewEvent
+from rolebot.models import CalendarEvent, Member, NewEvent
 
 PinKind = Literal["hand-made", "edited", "swap", "cover"]
 ShiftKind = Literal["swap", "cover"]
@@ -75,13 +75,9 @@ def outsider(name: str) -> Member:
     return Member("", name)
 
 
-def is_handoff(role: RoleConfig, day: date) -> bool:
-    return dates.handoff_on_or_after(day, role) == day
-
-
 def require_handoff(role: RoleConfig, day: date, option: str) -> None:
     """A usage error naming the nearest handoffs unless `day` is one of the role's handoffs."""
-    if not is_handoff(role, day):
+    if not dates.is_handoff(day, role):
         after = dates.handoff_on_or_after(day, role)
         before = dates.shift(after, role, -1)
         raise UsageError(f"{option}: {day} is not a {role.title} handoff", f"use {before} or {after}")
@@ -117,7 +113,9 @@ def _ambiguous(role: RoleConfig, event: CalendarEvent, name: str, found: Sequenc
 
 
 def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -> Turn:
-    """Who serves and who owns the turn an event stands for. A name matching several members is an error."""
+    """Who serves and who owns the turn an event stands for (at the handoff on or before its
+    start, as `CalendarView` counts it). A name matching several members is an error."""
+    day = dates.handoff_on_or_before(event.start, role)
     name = summary_name(role, event.summary) or None
     by_id = {m.id: m for m in order}
     props = event.private if event.private.get(PRIVATE_ROLE) == role.key else {}
@@ -132,7 +130,7 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
         if len(found) > 1:
             raise _ambiguous(role, event, name, found)
         server = found[0] if found else outsider(name)
-        return Turn(event.start, event, server, server, "hand-made")
+        return Turn(day, event, server, server, "hand-made")
     owner = by_id.get(owner_id)
     recorded = by_id.get(props.get(PRIVATE_SERVER, ""))
     if name is None:  # an untitled event names its owner, departed or not
@@ -160,7 +158,7 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
         pin = "cover"
     elif mark:  # a mark rolebot does not know: still someone's decision
         pin = pin or "edited"
-    return Turn(event.start, event, owner, server, pin)
+    return Turn(day, event, owner, server, pin)
 
 
 def read_turns(role: RoleConfig, calendar: CalendarView, days: Iterable[date]) -> dict[date, Turn]:
@@ -169,7 +167,7 @@ def read_turns(role: RoleConfig, calendar: CalendarView, days: Iterable[date]) -
     own); naming different people is an error."""
     out: dict[date, Turn] = {}
     for day in days:
-        events = calendar.at(day)
+        events = calendar.events_at(day)
         if not events:
             continue
         turns = [read_turn(role, e, calendar.order) for e in events]
@@ -190,11 +188,10 @@ def summary_for(role: RoleConfig, member: Member, order: Sequence[Member]) -> st
     return f"{role.title}: {member.name if len(shared) > 1 and member in shared else member.first_name}"
 
 
-def planned_update(role: RoleConfig, event: CalendarEvent, member: Member) -> EventUpdate:
-    """The in-place rewrite of a planned event so that `member` serves it (and owns it)."""
-    fresh = new_event(role, member, event.start)
-    private = {PRIVATE_ROLE: role.key, PRIVATE_MEMBER: member.id}
-    return EventUpdate(event.id, fresh.summary, fresh.description, event.start, event.end, private)
+def planned_update(role: RoleConfig, event: CalendarEvent, member: Member) -> NewEvent:
+    """The in-place rewrite of a planned event so that `member` serves it (and owns it): its ID
+    and dates stay, the summary, description and properties become what rolebot writes."""
+    return replace(new_event(role, member, event.start), id=event.id, start=event.start, end=event.end)
 
 
 def pinned_update(
@@ -204,13 +201,14 @@ def pinned_update(
     order: Sequence[Member],
     kind: ShiftKind,
     partner: tuple[date, Member] | None = None,
-) -> EventUpdate:
-    """The in-place rewrite of `turn`'s event so that `server` serves it, pinned; the owner stays."""
+) -> NewEvent:
+    """The in-place rewrite of `turn`'s event so that `server` serves it, pinned. Its `member` stays
+    the owner (whose place in the rotation it is); the summary names the server."""
     event = turn.event
-    private = {PRIVATE_ROLE: role.key, PRIVATE_MEMBER: turn.owner.id, PRIVATE_PINNED: kind, PRIVATE_SERVER: server.id}
+    marks = [(PRIVATE_PINNED, kind), (PRIVATE_SERVER, server.id)]
     period = f"from {dates.human(event.start)} until {dates.human(event.end)}"
     if kind == "swap" and partner is not None:
-        private[PRIVATE_SWAP] = f"{partner[0].isoformat()} {partner[1].id}"
+        marks.append((PRIVATE_SWAP, f"{partner[0].isoformat()} {partner[1].id}"))
         why = f"swapped with {partner[1].name}, who serves the turn from {dates.human(partner[0])}"
     else:
         why = f"covering for {turn.owner.name}"
@@ -218,7 +216,8 @@ def pinned_update(
         f"{server.name} serves as {role.title} {period}, {why}. Pinned by `rolebot {kind}`: "
         f"rolebot will not move it, and {turn.owner.name} keeps their place in the rotation."
     )
-    return EventUpdate(event.id, summary_for(role, server, order), description, event.start, event.end, private)
+    summary = summary_for(role, server, order)
+    return NewEvent(event.id, role.key, turn.owner, summary, description, event.start, event.end, tuple(marks))
 
 
 def _parse_partner(value: str) -> tuple[date, str] | None:
@@ -229,12 +228,17 @@ def _parse_partner(value: str) -> tuple[date, str] | None:
         return None
 
 
+def listed(new: NewEvent) -> CalendarEvent:
+    """An event rolebot writes, as the calendar lists it back."""
+    return CalendarEvent(new.id, new.summary, new.start, new.end, new.private)
+
+
 def apply_writes(
-    events: Iterable[CalendarEvent], creates: Iterable[NewEvent] = (), updates: Iterable[EventUpdate] = ()
+    events: Iterable[CalendarEvent], creates: Iterable[NewEvent] = (), updates: Iterable[NewEvent] = ()
 ) -> list[CalendarEvent]:
     """`events` as they are after the writes: updates replace by ID, creations are added once."""
-    replaced: Mapping[str, CalendarEvent] = {u.id: u.as_calendar_event() for u in updates}
+    replaced: Mapping[str, CalendarEvent] = {u.id: listed(u) for u in updates}
     out = [replaced.get(e.id, e) for e in events]
     present = {e.id for e in out}
-    out.extend(c.as_calendar_event() for c in creates if c.id not in present)
+    out.extend(listed(c) for c in creates if c.id not in present)
     return out

@@ -11,10 +11,22 @@ from rolebot.config import RoleConfig
 from rolebot.events import CalendarView
 from rolebot.models import CalendarEvent, Member
 from rolebot.replan import PlannedTurn, ReplanPlan, plan_replan
-from rolebot.rotation import successor
+from rolebot.rotation import PlanInputs, successor
 from rolebot.series import horizon_range
 from rolebot.state import RoleState
 from rolebot.turns import handoffs, neighbours, read_turns, turn_days
+
+
+def inputs(
+    role: RoleConfig,
+    order: Sequence[Member],
+    events: Sequence[CalendarEvent],
+    handoff: date,
+    state: RoleState | None = None,
+) -> PlanInputs:
+    """What the planners work from; the state only matters where no event says who serves."""
+    held = state if state is not None else RoleState((None,) * role.tenure)
+    return PlanInputs(role, held, order, CalendarView(role, events, order), handoff)
 
 
 def replan(
@@ -27,7 +39,7 @@ def replan(
     freeze: int,
     absences: Sequence[Absence] = (),
 ) -> ReplanPlan:
-    return plan_replan(role, state, order, CalendarView(role, events, order), handoff, freeze=freeze, absences=absences)
+    return plan_replan(inputs(role, order, events, handoff, state), freeze=freeze, absences=absences)
 
 
 def _away(away: Away, role: RoleConfig, member: Member, day: date) -> bool:
@@ -48,7 +60,7 @@ def check_invariants(
     view = CalendarView(role, plan.applied_to(events), order)
     applied = read_turns(role, view, [t.day for t in plan.turns])
     for turn in plan.turns:
-        assert len(view.at(turn.day)) == max(1, len(before.at(turn.day))), turn.day
+        assert len(view.events_at(turn.day)) == max(1, len(before.events_at(turn.day))), turn.day
         assert (applied[turn.day].owner, applied[turn.day].server) == (turn.owner, turn.server), turn.day
         assert (turn.action == "create") == (turn.existing is None)
         assert (turn.reason is None) == (turn.action == "keep")

@@ -13,12 +13,13 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RolebotError
 from rolebot.events import CalendarView
 from rolebot.models import CalendarEvent, Member
-from rolebot.rotation import rotation_order
+from rolebot.rotation import PlanInputs, rotation_order
 from rolebot.series import plan_fill
 from rolebot.shifts import plan_cover, plan_swap
 from rolebot.state import Person, RoleState
-from rolebot.turns import apply_writes
+from rolebot.turns import apply_writes, listed
 from tests.helpers import FACILITATOR, TRIAGER
+from tests.replan_checks import inputs
 
 NAMES = (
     "Ada Okafor",
@@ -56,8 +57,8 @@ def filled(
     existing: list[CalendarEvent] | None = None,
 ) -> list[CalendarEvent]:
     """The events `plan_fill` adds to `existing` (none: an empty calendar)."""
-    plan = plan_fill(role, state, order, CalendarView(role, existing or (), order), handoff)
-    return [e.as_calendar_event() for e in plan.to_create]
+    plan = plan_fill(PlanInputs(role, state, order, CalendarView(role, existing or (), order), handoff))
+    return [listed(e) for e in plan.to_create]
 
 
 Edit = tuple[str, int, int, Member]  # kind, index of a date, index of another date, a member
@@ -78,20 +79,20 @@ def edit(
     if not days:
         return events
     day, other = days[i % len(days)], days[j % len(days)]
-    view = CalendarView(role, events, order)
+    planning = inputs(role, order, events, handoff)
     try:
         if kind == "swap":
-            swap = plan_swap(role, order, view, handoff, day, other, absences=absences)
+            swap = plan_swap(planning, day, other, absences=absences)
             return apply_writes(events, updates=swap.updates)
         if kind == "cover":
-            cover = plan_cover(role, order, view, handoff, day, member, absences=absences)
+            cover = plan_cover(planning, day, member, absences=absences)
             return apply_writes(events, updates=cover.updates)
     except RolebotError:
         return events
     summary = f"{role.title}: {member.name}"
     if kind == "edit":
         return [replace(e, summary=summary) if e.start == day else e for e in events]
-    made = CalendarEvent(f"hand{day:%Y%m%d}", summary, day, dates.shift(day, role, role.tenure), True, {})
+    made = CalendarEvent(f"hand{day:%Y%m%d}", summary, day, dates.shift(day, role, role.tenure))
     return [made if e.start == day else e for e in events]
 
 

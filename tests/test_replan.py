@@ -6,15 +6,16 @@ import pytest
 
 from rolebot.absences import Absence
 from rolebot.errors import RotationError, UsageError
-from rolebot.events import PRIVATE_MEMBER, PRIVATE_PINNED, CalendarView
-from rolebot.models import CalendarEvent, EventUpdate, Member
+from rolebot.events import PRIVATE_MEMBER, PRIVATE_PINNED
+from rolebot.models import CalendarEvent, Member, NewEvent
 from rolebot.replan import ReplanPlan, default_freeze, plan_replan
 from rolebot.rotation import rotation_order
 from rolebot.series import plan_fill
 from rolebot.shifts import plan_cover, plan_swap
 from rolebot.state import RoleState
+from rolebot.turns import apply_writes, listed
 from tests.helpers import ADA, BRUNO, CHEN, DANA, FACILITATOR, TEAM, TRIAGER, hand_made, state
-from tests.replan_checks import check_invariants, check_stable, replan
+from tests.replan_checks import check_invariants, check_stable, inputs, replan
 
 WED = date(2026, 12, 2)
 ROTATED = state(CHEN, BRUNO, last=WED)  # Chen came in on 2 Dec, Bruno on 25 Nov
@@ -27,8 +28,7 @@ def wed(month: int, day: int, year: int = 2026) -> date:
 
 def filled(team: tuple[Member, ...] = TEAM, held: RoleState = ROTATED) -> list[CalendarEvent]:
     """The calendar `rotate` fills today: a year of planned events from the state."""
-    plan = plan_fill(TRIAGER, held, team, CalendarView(TRIAGER, (), team), WED)
-    return [e.as_calendar_event() for e in plan.to_create]
+    return [listed(e) for e in plan_fill(inputs(TRIAGER, team, [], WED, held)).to_create]
 
 
 def run(
@@ -55,7 +55,7 @@ def test_an_unchanged_group_moves_nothing_and_the_plan_covers_what_fill_covers()
 
 def test_an_empty_calendar_gets_the_events_fill_would_create() -> None:
     plan = run([], TEAM)
-    assert plan.creates == plan_fill(TRIAGER, ROTATED, TEAM, CalendarView(TRIAGER, (), TEAM), WED).to_create
+    assert plan.creates == plan_fill(inputs(TRIAGER, TEAM, [], WED, ROTATED)).to_create
     assert {t.reason for t in plan.turns} == {"new"}
 
 
@@ -74,7 +74,7 @@ def test_a_leaver_inside_the_freeze_window_is_replaced_and_nothing_else_in_the_w
     ]
     moved = plan.moves[0]
     assert (moved.before, moved.owner, moved.action) == (Member(CHEN.id, "Chen"), ADA, "update")
-    assert isinstance(moved.write, EventUpdate)
+    assert isinstance(moved.write, NewEvent)
     assert moved.write.id == moved.existing.event.id if moved.existing else False
     assert dict(moved.write.private) == {"rolebot_role": "support-triager", PRIVATE_MEMBER: ADA.id}
     assert moved.write.summary == "Support Triager: Ada"
@@ -177,10 +177,9 @@ def test_a_started_turn_is_never_moved_but_its_leaver_is_reported() -> None:
 
 def test_swap_and_cover_then_a_replan_move_nothing_else() -> None:
     events = filled()
-    view = CalendarView(TRIAGER, events, TEAM)
-    swap = plan_swap(TRIAGER, TEAM, view, WED, wed(12, 30), date(2027, 1, 13))
+    swap = plan_swap(inputs(TRIAGER, TEAM, events, WED), wed(12, 30), date(2027, 1, 13))
     events = apply(events, swap.updates)
-    cover = plan_cover(TRIAGER, TEAM, CalendarView(TRIAGER, events, TEAM), WED, wed(12, 16), CHEN)
+    cover = plan_cover(inputs(TRIAGER, TEAM, events, WED), wed(12, 16), CHEN)
     events = apply(events, cover.updates)
     plan = run(events, TEAM)
     assert not plan.changed
@@ -203,15 +202,14 @@ def test_a_hand_edit_overlapping_the_next_turn_moves_it_and_covering_back_restor
         (date(2027, 1, 20), "Chen", "fairness"),
     ]
     edited = plan.applied_to(events)
-    back = plan_cover(TRIAGER, TEAM, CalendarView(TRIAGER, edited, TEAM), WED, wed(12, 30), CHEN)
+    back = plan_cover(inputs(TRIAGER, TEAM, edited, WED), wed(12, 30), CHEN)
     restored = run(apply(edited, back.updates), TEAM)
     assert [t.owner for t in restored.turns] == [t.owner for t in run(filled(), TEAM).turns]
     assert {t.reason for t in restored.moves} == {"fairness"}
 
 
-def apply(events: list[CalendarEvent], updates: tuple[EventUpdate, ...]) -> list[CalendarEvent]:
-    by_id = {u.id: u.as_calendar_event() for u in updates}
-    return [by_id.get(e.id, e) for e in events]
+def apply(events: list[CalendarEvent], updates: tuple[NewEvent, ...]) -> list[CalendarEvent]:
+    return apply_writes(events, updates=updates)
 
 
 def test_when_everyone_is_away_the_turn_still_goes_to_someone_with_a_warning() -> None:
@@ -231,8 +229,7 @@ def test_when_everyone_is_away_the_turn_still_goes_to_someone_with_a_warning() -
 def test_a_monthly_role_replans_from_the_coming_handoff() -> None:
     team = (ADA, BRUNO, CHEN)
     held = state(CHEN, last=date(2026, 12, 1))
-    empty = CalendarView(FACILITATOR, (), TEAM)
-    events = [e.as_calendar_event() for e in plan_fill(FACILITATOR, held, TEAM, empty, date(2027, 1, 1)).to_create]
+    events = [listed(e) for e in plan_fill(inputs(FACILITATOR, TEAM, [], date(2027, 1, 1), held)).to_create]
     handoff, freeze = date(2027, 1, 1), default_freeze(FACILITATOR)
     plan = replan(FACILITATOR, held, team, events, handoff, freeze=freeze)
     check_invariants(plan, team, events, ())
@@ -268,8 +265,8 @@ def test_over_the_open_range_every_member_serves_within_one_of_the_others() -> N
 
 def test_an_older_state_is_walked_forward_to_seed_the_rotation() -> None:
     three_weeks_late = RoleState(ROTATED.slots, WED - timedelta(weeks=3))
-    plan = plan_replan(TRIAGER, three_weeks_late, TEAM, CalendarView(TRIAGER, (), TEAM), WED, freeze=2)
-    fill = plan_fill(TRIAGER, three_weeks_late, TEAM, CalendarView(TRIAGER, (), TEAM), WED)
+    plan = plan_replan(inputs(TRIAGER, TEAM, [], WED, three_weeks_late), freeze=2)
+    fill = plan_fill(inputs(TRIAGER, TEAM, [], WED, three_weeks_late))
     assert plan.creates == fill.to_create
 
 

@@ -7,13 +7,12 @@ from hypothesis import strategies as st
 from rolebot import dates
 from rolebot.config import RoleConfig
 from rolebot.errors import RolebotError
-from rolebot.events import CalendarView
 from rolebot.models import Member
 from rolebot.rotation import rotation_order
 from rolebot.shifts import plan_cover, plan_swap
 from rolebot.turns import apply_writes
 from tests.helpers import FACILITATOR, TRIAGER
-from tests.replan_checks import check_invariants, check_stable, replan
+from tests.replan_checks import check_invariants, check_stable, inputs, replan
 from tests.replan_world import PEOPLE, STARTS, World, filled, held, worlds
 
 
@@ -68,13 +67,13 @@ def test_a_swap_or_cover_of_planned_turns_then_a_replan_moves_nothing_else(
     planned = [t.day for t in settled.turns if not t.pinned and t.stage != "started"]
     assume(planned)
     a, b = (planned[i % len(planned)] for i in picks)
-    view = CalendarView(world.role, events, world.order)
+    planning = inputs(world.role, world.order, events, world.handoff)
     try:
         if kind == "swap":
-            shift = plan_swap(world.role, world.order, view, world.handoff, a, b, absences=world.absences)
+            shift = plan_swap(planning, a, b, absences=world.absences)
         else:
             member = world.order[picks[1] % len(world.order)]
-            shift = plan_cover(world.role, world.order, view, world.handoff, a, member, absences=world.absences)
+            shift = plan_cover(planning, a, member, absences=world.absences)
     except RolebotError:
         assume(False)
         raise

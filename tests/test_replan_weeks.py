@@ -12,7 +12,6 @@ from rolebot import dates
 from rolebot.absences import Absence, Away, absence, prune, with_absence
 from rolebot.config import RoleConfig
 from rolebot.errors import RolebotError
-from rolebot.events import CalendarView
 from rolebot.models import CalendarEvent, Member
 from rolebot.replan import ReplanPlan, default_freeze
 from rolebot.rotation import plan_rotation, rotation_order
@@ -20,7 +19,7 @@ from rolebot.shifts import plan_cover
 from rolebot.state import RoleState
 from rolebot.turns import apply_writes, read_turns, turn_days
 from tests.helpers import FACILITATOR, TRIAGER
-from tests.replan_checks import check_invariants, check_stable, replan
+from tests.replan_checks import check_invariants, check_stable, inputs, replan
 from tests.replan_world import PEOPLE, STARTS, edit, edits, held
 
 # `plan_rotation` reads the calendar by summary alone, so the simulated team has no shared first name.
@@ -49,10 +48,10 @@ class Week:
     def settle_conflict(self, handoff: date) -> None:
         """What a person does when the handoff to rotate is pinned to someone who cannot serve:
         cover it (as rotate's error says), or failing that retitle the event by hand."""
-        view = CalendarView(self.role, self.events, self.group)
+        planning = inputs(self.role, self.group, self.events, handoff)
         for member in self.group:
             try:
-                shift = plan_cover(self.role, self.group, view, handoff, handoff, member, absences=self.absences)
+                shift = plan_cover(planning, handoff, member, absences=self.absences)
             except RolebotError:
                 continue
             self.events = apply_writes(self.events, updates=shift.updates)
@@ -63,9 +62,9 @@ class Week:
         self.events = [e if e.start != handoff else CalendarEvent(e.id, title, e.start, e.end) for e in self.events]
 
     def rotate(self, handoff: date) -> None:
-        view = CalendarView(self.role, self.events, self.group)
-        rotation = plan_rotation(self.role, self.state, self.group, view, handoff)
-        assert rotation.after[0] == read_turns(self.role, view, [handoff])[handoff].server
+        planning = inputs(self.role, self.group, self.events, handoff, self.state)
+        rotation = plan_rotation(planning)
+        assert rotation.after[0] == read_turns(self.role, planning.calendar, [handoff])[handoff].server
         self.state = rotation.new_state()
 
 

@@ -9,8 +9,9 @@ from rolebot.events import PRIVATE_MEMBER, PRIVATE_PINNED, PRIVATE_ROLE, PRIVATE
 from rolebot.models import CalendarEvent, Member
 from rolebot.series import plan_fill
 from rolebot.shifts import ShiftPlan, plan_cover, plan_swap
-from rolebot.turns import apply_writes, read_turns
+from rolebot.turns import apply_writes, listed, read_turns
 from tests.helpers import ADA, BRUNO, CHEN, DANA, TEAM, TRIAGER, state
+from tests.replan_checks import inputs
 
 WED = date(2026, 12, 2)
 ROTATED = state(CHEN, BRUNO, last=WED)
@@ -20,17 +21,16 @@ DEC30, JAN13 = date(2026, 12, 30), date(2027, 1, 13)
 
 
 def filled(team: tuple[Member, ...] = TEAM) -> list[CalendarEvent]:
-    plan = plan_fill(TRIAGER, ROTATED, team, CalendarView(TRIAGER, (), team), WED)
-    return [e.as_calendar_event() for e in plan.to_create]
+    return [listed(e) for e in plan_fill(inputs(TRIAGER, team, [], WED, ROTATED)).to_create]
 
 
 def swap(events: list[CalendarEvent], a: date, b: date, **kwargs: object) -> ShiftPlan:
     team = kwargs.pop("team", TEAM)
-    return plan_swap(TRIAGER, team, CalendarView(TRIAGER, events, team), WED, a, b, **kwargs)  # type: ignore[arg-type]
+    return plan_swap(inputs(TRIAGER, team, events, WED), a, b, **kwargs)  # type: ignore[arg-type]
 
 
 def cover(events: list[CalendarEvent], day: date, member: Member, **kwargs: object) -> ShiftPlan:
-    return plan_cover(TRIAGER, TEAM, CalendarView(TRIAGER, events, TEAM), WED, day, member, **kwargs)  # type: ignore[arg-type]
+    return plan_cover(inputs(TRIAGER, TEAM, events, WED), day, member, **kwargs)  # type: ignore[arg-type]
 
 
 def who(events: list[CalendarEvent]) -> dict[date, tuple[str, str, str | None]]:
@@ -190,7 +190,7 @@ def test_a_shared_first_name_is_written_in_full_so_the_summary_names_one_person(
     team = (ADA, BRUNO, CHEN, DANA, sam_lee, sam_wu)
     events = filled(team)
     day = next(e.start for e in events if e.start > WED and "Chen" in e.summary)
-    plan = plan_cover(TRIAGER, team, CalendarView(TRIAGER, events, team), WED, day, sam_wu)
+    plan = plan_cover(inputs(TRIAGER, team, events, WED), day, sam_wu)
     assert plan.updates[0].summary == "Support Triager: Sam Wu"
     after = apply_writes(events, updates=plan.updates)
     assert read_turns(TRIAGER, CalendarView(TRIAGER, after, team), [day])[day].server == sam_wu
@@ -200,7 +200,7 @@ def test_a_pinned_summary_stays_readable_when_someone_with_the_same_first_name_j
     sam_lee, sam_wu = Member("U20SAM", "Sam Lee"), Member("U21SAM", "Sam Wu")
     team = (*TEAM, sam_lee)
     events = filled(team)
-    plan = plan_cover(TRIAGER, team, CalendarView(TRIAGER, events, team), WED, DEC30, sam_lee)
+    plan = plan_cover(inputs(TRIAGER, team, events, WED), DEC30, sam_lee)
     assert plan.updates[0].summary == "Support Triager: Sam"
     after = apply_writes(events, updates=plan.updates)
     grown = (*team, sam_wu)

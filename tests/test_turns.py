@@ -6,7 +6,7 @@ import pytest
 from rolebot.errors import RotationError
 from rolebot.events import PRIVATE_PINNED, CalendarView
 from rolebot.models import Member
-from rolebot.turns import Turn, handoffs, is_handoff, neighbours, read_turn, read_turns, summary_for, turn_days
+from rolebot.turns import Turn, handoffs, neighbours, read_turn, read_turns, summary_for, turn_days
 from tests.helpers import ADA, BRUNO, CHEN, FACILITATOR, TEAM, TRIAGER, hand_made, rolebot_event
 
 WED = date(2026, 12, 2)
@@ -79,8 +79,6 @@ def test_events_on_one_handoff_naming_the_same_person_are_one_turn_a_pinned_one_
 
 
 def test_handoff_days_turn_days_and_overlapping_neighbours() -> None:
-    assert is_handoff(TRIAGER, WED)
-    assert not is_handoff(TRIAGER, date(2026, 12, 3))
     assert handoffs(TRIAGER, WED, date(2026, 12, 16)) == [WED, date(2026, 12, 9), date(2026, 12, 16)]
     assert turn_days(TRIAGER, WED) == (WED, date(2026, 12, 15))
     assert turn_days(FACILITATOR, date(2027, 2, 1)) == (date(2027, 2, 1), date(2027, 2, 28))
@@ -93,3 +91,9 @@ def test_a_summary_uses_the_first_name_unless_someone_else_shares_it() -> None:
     assert summary_for(TRIAGER, ADA, team) == "Support Triager: Ada"
     assert summary_for(TRIAGER, SAM_LEE, team) == "Support Triager: Sam Lee"
     assert summary_for(TRIAGER, SAM_LEE, TEAM) == "Support Triager: Sam"
+
+
+def test_an_event_off_the_handoff_day_is_the_turn_of_the_handoff_before_it() -> None:
+    thursday = hand_made("Support Triager: Ada", date(2026, 12, 10), date(2026, 12, 24))
+    turns = read_turns(TRIAGER, CalendarView(TRIAGER, [thursday], TEAM), [date(2026, 12, 9), date(2026, 12, 16)])
+    assert turns == {date(2026, 12, 9): Turn(date(2026, 12, 9), thursday, ADA, ADA, "hand-made")}
