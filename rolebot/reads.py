@@ -79,28 +79,38 @@ def read_services(
     events: tuple[date, date] | None = None,
     standup: bool = False,
     standup_id: str | None = None,
+    messenger: bool = False,
 ) -> Reads:
     """Read members, calendar events and the standup at the same time (building each client,
     decrypting its credentials included, in its own thread), then show the backends used.
+    `messenger` builds the Slack messenger as well (it reads nothing), so the banner names it.
 
     `events` is the window the plan needs, `(first, end)`: the events that end after `first`
     and begin before `end`. Always bounded: a calendar may hold an endless recurring meeting.
-    The standup is looked for by `standup_id` (the ID the state keeps) first, then by name."""
+    The standup is looked for by `standup_id` (the ID the state keeps) first, then by name (not at
+    all for a role without a Geekbot standup)."""
     services = app.services
 
     def list_events(first: date, end: date) -> list[CalendarEvent]:
         return services.calendar().list_events(first, end)
 
+    geekbot = role.geekbot if standup else None  # a role without Geekbot never asks it anything
+
+    def find_standup(name: str) -> StandupSearch:
+        return services.notifier().find_standup(name, standup_id)
+
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="rolebot-read") as pool:
         reads = Reads(
             pool.submit(lambda: services.members().members(role.usergroup)) if members else None,
             pool.submit(list_events, *events) if events else None,
-            pool.submit(lambda: services.notifier().find_standup(role.standup.name, standup_id)) if standup else None,
+            pool.submit(find_standup, geekbot.name) if geekbot else None,
         )
+        built = pool.submit(services.messenger) if messenger else None
     used: tuple[tuple[ServiceKind, object], ...] = (
         ("members", reads.members),
         ("calendar", reads.events),
         ("notifier", reads.standup),
+        ("messenger", built),
     )
     services.banner(*(kind for kind, future in used if future is not None))
     return reads

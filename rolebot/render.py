@@ -19,6 +19,7 @@ from rich.text import Text
 from rolebot import dates
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Member, StandupSpec
+from rolebot.notices import Notice
 from rolebot.outbox import Unsent
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
@@ -184,6 +185,38 @@ def usergroup_panel(change: GroupMembers, subtitle: str) -> RenderableType:
     names = Text("\n".join(member.label() for member in change.members))
     title = f"Slack user group @{change.bare_handle}: {len(change.members)} members"
     return Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False)
+
+
+DRY_RUN = "dry run: nothing sent"
+
+
+def group_preview(change: GroupMembers) -> RenderableType:
+    """The members a dry run would give the on-call group."""
+    panel = usergroup_panel(change, DRY_RUN)
+    if not change.members:
+        note = f"nobody serves, and Slack cannot empty a user group: @{change.bare_handle} would be left as it is"
+    else:
+        note = f"@{change.bare_handle} is written only if it does not have exactly these members already"
+    return Group(panel, plain(note))
+
+
+def notice_preview(notice: Notice, live: bool) -> RenderableType:
+    """What a dry run would post or send once for the handoff, or that it went out already."""
+    day = dates.human(notice.handoff)
+    if notice.already:
+        return plain(f"{notice.what} for {day} was sent already: nothing to send")
+    message = notice.message
+    if isinstance(message, ChannelPost):
+        panel = slack_message_panel(f"Slack post to {message.channel}", message.text, DRY_RUN)
+    else:
+        panel = slack_message_panel(f"Slack direct message to {message.member.label()}", message.text, DRY_RUN)
+    if not live:
+        said = f"the local backend would show {notice.what} and send nothing"
+    elif notice.record:
+        said = f"would send {notice.what} for {day}, once: the state records it"
+    else:
+        said = f"with --no-state, {notice.what} would not be sent: the state could not record it"
+    return Group(panel, plain(said))
 
 
 def standup_preview(change: StandupChange) -> RenderableType:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from rolebot.errors import ServiceError
+from rolebot.errors import NotSent, ServiceError
 from rolebot.services.pacing import Clock, Gate, Pace
 from rolebot.services.retry import DEFAULT_POLICY, Log, Retry, RetryPolicy, Sleep
 
@@ -184,7 +184,7 @@ class HttpClient:
                     self.deadline.check(doing)  # the command's time ran out during this request
                 unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 problem = "cannot reach" if unsent else "no answer from"
-                failure = ServiceError(
+                failure = (NotSent if unsent else ServiceError)(
                     self.service,
                     f"{problem} {self._host} ({_transport_reason(exc, budget)}) after {attempt} tries",
                     f"check the network, or {self.url_setting} if you set it; re-running is safe",
@@ -198,7 +198,7 @@ class HttpClient:
             if limited is None and rate_limited is not None and (code := rate_limited(result)):
                 limited = f"{path}: {code}"
             if limited is not None:
-                failure = ServiceError(
+                failure = NotSent(
                     self.service,
                     f"rate limit hit and still in force after {attempt} tries ({limited})",
                     "wait a few minutes and run the command again; re-running is safe",
