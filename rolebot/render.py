@@ -8,7 +8,7 @@ and the consoles themselves are made with markup off (`rolebot.context`). A disp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -252,4 +252,18 @@ def secrets_table(rows: Sequence[tuple[str, str, str, bool]]) -> RenderableType:
     table = _table("Credentials (values are never shown)", "Credential", "Found in", "Status")
     for label, where, status, ok in rows:
         table.add_row(label, where, Text(status, style="green" if ok else "red"))
+    return table
+
+
+def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None, unchecked: str) -> RenderableType:
+    """The Slack scopes the configured features need, and whether the token has each (when it was asked)."""
+    table = _table("Slack scopes the configured features need", "Scope", "Needed for", "Token")
+    for scope, uses in needed.items():
+        if has is None:
+            status = Text("not checked", style="dim")
+        else:
+            status = Text("has it", style="green") if scope in has else Text("missing", style="red")
+        table.add_row(scope, ", ".join(uses), status)
+    if has is None:
+        return Group(table, plain(f"the token's scopes were not checked: {unchecked}"))
     return table
