@@ -79,7 +79,7 @@ def send_moved_dates(app: AppContext, plan: MovedDates) -> str:
     Every message is tried; if any fails, the error names who was not told (the change itself is
     made already, so a re-run will not send it: tell them yourself)."""
     if not plan.enabled:
-        return f"{len(plan.changes)} member(s) have new dates; no messages (slack.dm is off for {plan.role.key})"
+        return f"{len(plan.changes)} member(s) have changed turns; no messages (slack.dm is off for {plan.role.key})"
     if not plan.messages:
         return "nobody's turns changed: no messages"
     live = app.services.is_live("messenger")
@@ -103,7 +103,7 @@ def send_moved_dates(app: AppContext, plan: MovedDates) -> str:
         )
     if not live:
         return f"{len(told)} message(s) about moved dates {SHOWN}{left}"
-    return f"told {_names([m.member for m in plan.messages])} of their new dates{left}"
+    return f"told {_names([m.member for m in plan.messages])} of their changed turns{left}"
 
 
 def _send(messenger: Messenger, message: ChannelPost | DirectMessage) -> Delivered:
