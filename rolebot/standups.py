@@ -34,10 +34,7 @@ def standup_spec(role: RoleConfig, serving: Sequence[Member], manager: Member | 
         )
     settings = role.geekbot
     if settings is None:
-        raise UsageError(
-            f"{role.title} runs without a Geekbot standup ([roles.{role.key}.standup] enabled = false)",
-            f"to give it one, set enabled = true with a name, channel, days and time under [roles.{role.key}.standup]",
-        )
+        raise no_standup(role)
     incoming = serving[0]
     buddy = serving[1] if len(serving) > 1 else None
     return StandupSpec(
@@ -133,6 +130,14 @@ def plan_standup_change(
     if found.standup is not None and found.standup.name != spec.name:
         raise _renamed(role, found.standup)
     return plan_standup(spec, found.standup, extras=found.extras, state_id=state_id, record_in=role if record else None)
+
+
+def no_standup(role: RoleConfig) -> UsageError:
+    """The error for asking a role without Geekbot for its standup."""
+    return UsageError(
+        f"{role.title} runs without a Geekbot standup (no [roles.{role.key}.standup], or enabled = false in it)",
+        f"to give it one, set a name, channel, days and time under [roles.{role.key}.standup] in the config",
+    )
 
 
 def standup_name(role: RoleConfig) -> str:

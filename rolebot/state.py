@@ -183,17 +183,19 @@ def peek(path: Path, config: Config, role: RoleConfig) -> Seen:
     return Seen(team.role(role).slots, team.standup_manager)
 
 
-def write_init(path: Path, config: Config, role: RoleConfig, serving: RoleState, manager: Person) -> bool:
-    """Set the role's slots, its `last_rotated` and the standup manager in the file, keeping every
-    other key as it is (even one rolebot cannot read); False if the file already said so."""
+def write_init(path: Path, config: Config, role: RoleConfig, serving: RoleState, manager: Person | None) -> bool:
+    """Set the role's slots, its `last_rotated` and the standup manager (unless None: a role without
+    Geekbot) in the file, keeping every other key as it is (even one rolebot cannot read); False if
+    the file already said so."""
     with locked(path, shown_as=str(path)):
         raw = _read_json(path)
         content: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
         key = next((k for k in role.state_keys if k in content), role.state_key)
         slots = [None if p is None else {"name": p.name, "id": p.id} for p in serving.slots]
         content[key] = dict(zip(("incoming", "current"), slots, strict=True)) if role.tenure == 2 else slots[0]
-        entry = {"name": manager.name, "id": manager.id}
-        content = {**content, MANAGER: entry} if MANAGER in content else {MANAGER: entry, **content}
+        if manager is not None:
+            entry = {"name": manager.name, "id": manager.id}
+            content = {**content, MANAGER: entry} if MANAGER in content else {MANAGER: entry, **content}
         last = content.get(LAST_ROTATED)
         last = dict(last) if isinstance(last, dict) else {}
         last_key = next((k for k in role.state_keys if k in last), key)

@@ -10,6 +10,9 @@ repeating what is done.
 
 A step is a planner (from `Planning`) and an applier (for its plan). Another step is one more
 `Step` in `AFTER_STATE`: its plan is then in `RotateRun.plans`, and its line in `RotateRun.steps`.
+A step may belong to some roles only (`wanted`: the Slack steps of `rolebot.jobs.slack_steps`,
+for the roles that configure them), or be turned off by a role's config with a line saying so
+(`unused`: the standup of a role without Geekbot).
 """
 
 from __future__ import annotations
