@@ -87,7 +87,8 @@ def test_the_slack_only_setup_runs_as_written_and_asks_geekbot_nothing(tmp_path:
     assert state["support_triager"]["incoming"]["name"] == "Emeka Nwosu"
     assert state["notified"] == {"support_triager": {"announce": "2026-12-02", "dm": "2026-12-02"}}
     assert next(g for g in slack.groups if g.handle == "support-triager-oncall").users == ["U05EME7890", "U05DAN3456"]
-    assert [p.asked for p in slack.posts] == ["#support-freshdesk", "U05EME7890"] or [
-        p.asked for p in slack.posts
-    ] == ["U05EME7890", "#support-freshdesk"]
+    assert [p.asked for p in slack.posts] == ["#support-freshdesk", "U05EME7890"] or [p.asked for p in slack.posts] == [
+        "U05EME7890",
+        "#support-freshdesk",
+    ]
     assert TOKEN not in done.stdout + done.stderr
