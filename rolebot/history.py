@@ -274,25 +274,30 @@ def _fairness(members: Sequence[MemberRecord]) -> Fairness:
     return Fairness(len(counted), fewest, most, tuple(behind))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _notes(role: RoleConfig, turns: Sequence[HistoryTurn], unrecorded: Sequence[date]) -> list[str]:
     notes: list[str] = []
     if unrecorded:
-        span = f"on {unrecorded[0]}" if len(unrecorded) == 1 else f"from {unrecorded[0]} to {unrecorded[-1]}"
+        one = len(unrecorded) == 1
+        span = f"on {unrecorded[0]}" if one else f"from {unrecorded[0]} to {unrecorded[-1]}"
         notes.append(
-            f"{len(unrecorded)} handoff(s) {span} have no {role.title} event and are older than the state: "
-            "nobody is counted for them"
+            f"{_count(len(unrecorded), 'handoff')} {span} {'has' if one else 'have'} no {role.title} event and "
+            f"{'is' if one else 'are'} older than the state: nobody is counted for {'it' if one else 'them'}"
         )
     planned = sum(1 for t in turns if t.source == "planned")
     if planned:
         notes.append(
-            f"{planned} turn(s) ahead have no calendar event yet: counted for whoever rolebot plans "
-            f"(`rolebot rotate {role.key}` adds them)"
+            f"{_count(planned, 'turn')} ahead {'has' if planned == 1 else 'have'} no calendar event yet: counted "
+            f"for whoever rolebot plans (`rolebot rotate {role.key}` adds {'it' if planned == 1 else 'them'})"
         )
     replanned = [t for t in turns if t.source == "replanned"]
     if replanned:
         notes.append(
-            f"{len(replanned)} turn(s) ahead name someone a replan would replace (from {replanned[0].day}): "
-            "counted for whoever replaces them"
+            f"{_count(len(replanned), 'turn')} ahead {'names' if len(replanned) == 1 else 'name'} someone a replan "
+            f"would replace (from {replanned[0].day}): counted for whoever replaces them"
         )
     return notes
 

@@ -98,7 +98,7 @@ def test_round_robin_history_past_ahead_and_fairness() -> None:
     assert plan.fairness.balanced
     assert plan.unrecorded == ()
     assert plan.notes == (
-        "12 turn(s) ahead have no calendar event yet: counted for whoever rolebot plans "
+        "12 turns ahead have no calendar event yet: counted for whoever rolebot plans "
         "(`rolebot rotate meeting-facilitator` adds them)",
     )
 
@@ -175,7 +175,7 @@ def test_a_leaver_keeps_their_past_turns_and_loses_their_planned_ones() -> None:
     assert january.source == "replanned"
     assert january.before == Member(GITA.id, "Gita")
     assert january.server in TRIO
-    assert "1 turn(s) ahead name someone a replan would replace (from 2027-01-01)" in " ".join(plan.notes)
+    assert "1 turn ahead names someone a replan would replace (from 2027-01-01)" in " ".join(plan.notes)
     assert [m.member.name for m in plan.members][-1] == "Gita"
     with_her = history(events, order=team, held=state(BRUNO, last=month(11)))
     assert record(with_her, "Gita Rao").in_group
@@ -219,7 +219,7 @@ def test_handoffs_neither_the_calendar_nor_the_state_knows_count_for_nobody() ->
     plan = history(ROUND[2:], since=month(3))
     assert plan.unrecorded == (month(3), month(4), month(5), month(6), month(7))
     assert plan.notes[0] == (
-        "5 handoff(s) from 2026-03-01 to 2026-07-01 have no Meeting Facilitator event and are older than the state: "
+        "5 handoffs from 2026-03-01 to 2026-07-01 have no Meeting Facilitator event and are older than the state: "
         "nobody is counted for them"
     )
     assert record(plan, "Ada Okafor").served == 1
