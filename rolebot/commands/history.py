@@ -37,7 +37,7 @@ def history_command(
     today = app.today()
     start = default_since(today) if since is None else dates.parse_date(since, "--since")
     check_since(start, today)  # before any read: a typo costs nothing
-    config_role, team = role_and_state(app, role)
+    config_role, team = role_and_state(app, role, missing_ok=True)  # the calendar alone will do
     handoff = current_handoff(app, config_role)
     _, last = period(config_role, start, handoff)
     reads = read_services(

@@ -255,3 +255,18 @@ def test_the_readme_sample_is_what_the_commands_print(demo: Path, rolebot: Invok
     result = rolebot(*commands[-1])
     assert result.exit_code == 0, result.output
     assert plain(result.stdout) == shown
+
+
+def test_without_a_state_file_the_calendar_alone_tells(four_weeks: Path, rolebot: Invoke) -> None:
+    (four_weeks / "team-roles.json").unlink()
+    result = rolebot("--today", monday(3), "history", "support-triager", "--since", "2026-12-02", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    past = [(t["handoff"], t["server"]["name"], t["source"]) for t in data["turns"] if t["status"] != "ahead"]
+    assert past == [
+        ("2026-11-25", "Bruno Silva", "calendar"),
+        ("2026-12-02", "Chen Wei", "calendar"),
+        ("2026-12-09", "Dana Kowalski", "calendar"),
+        ("2026-12-16", "Farah Haddad", "calendar"),
+    ]
+    assert [m["turns"] for m in data["members"]] == [9, 10, 10, 9, 9, 9]
