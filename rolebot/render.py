@@ -9,6 +9,8 @@ and the consoles themselves are made with markup off (`rolebot.context`). A disp
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -25,6 +27,9 @@ from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
 from rolebot.standups import StandupChange
 from rolebot.state import Person
+
+if TYPE_CHECKING:
+    from rolebot.history import HistoryPlan, HistoryTurn, MemberRecord
 
 
 def plain(text: str | Text, style: str = "") -> Text:
@@ -91,7 +96,7 @@ def rotation_table(plan: RotationPlan) -> RenderableType:
     return _with_notes(table, plan.notes, plan.warnings)
 
 
-def _with_notes(table: _Titled, notes: Sequence[str], warnings: Sequence[str] = ()) -> RenderableType:
+def _with_notes(table: RenderableType, notes: Sequence[str], warnings: Sequence[str] = ()) -> RenderableType:
     if not notes and not warnings:
         return table
     lines = [plain(f"warning: {text}", style="yellow") for text in dict.fromkeys(warnings)]
@@ -136,6 +141,89 @@ def schedule_table(
         cells.append(row.problem or SOURCE_TEXT.get(row.source, row.source))
         table.add_row(*cells)
     return _with_notes(table, notes, [row.warning for row in rows if row.warning])
+
+
+PIN_TEXT = {"swap": "swap", "cover": "cover", "edited": "title edited", "hand-made": "hand-made event"}
+
+
+def _turn_note(turn: HistoryTurn) -> str:
+    notes = ["serving now"] if turn.status == "serving" else []
+    if turn.shifted:
+        how = PIN_TEXT.get(turn.pin or "edited", turn.pin or "")
+        notes.append(f"in place of {turn.owner.name} ({how})")
+    elif turn.pin == "hand-made":
+        notes.append(PIN_TEXT["hand-made"])
+    if turn.source == "state":
+        notes.append("from the state (no calendar event)")
+    return "; ".join(notes)
+
+
+def _member_note(record: MemberRecord, usergroup: str) -> str:
+    if not record.in_group:
+        return f"left @{usergroup}" if record.member.id else f"not in @{usergroup}"
+    return "no turns yet" if record.turns == 0 else ""
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def fairness_lines(plan: HistoryPlan) -> list[str]:
+    """Turns per member of the group over the period, the spread, and who is furthest behind."""
+    fair, group = plan.fairness, f"@{plan.role.usergroup}"
+    if fair.counted == 0:
+        return [f"fairness: nobody in {group} to compare"]
+    if not fair.behind:
+        return [f"fairness: each of the {fair.counted} members of {group} has {fair.most} turns (spread 0: balanced)"]
+    verdict = "balanced" if fair.balanced else "unbalanced"
+    first = fair.behind[0]
+    served = f"last served {first.last_served}" if first.last_served else "none served in the period"
+    others = f" (and {len(fair.behind) - 1} more with {fair.fewest})" if len(fair.behind) > 1 else ""
+    return [
+        f"fairness: {fair.fewest} to {fair.most} turns per member of {group} (spread {fair.spread}: {verdict})",
+        f"furthest behind: {first.member.name}, {fair.fewest} turns, {served}{others}",
+    ]
+
+
+def history_table(plan: HistoryPlan) -> RenderableType:
+    """Who served when (the turns up to today), turns per person, and the fairness line."""
+    role = plan.role
+    parts: list[RenderableType] = []
+    past = plan.past
+    if past:
+        turns = _table(
+            f"{role.title}: who served from {plan.first} to today ({plan.today})", "Handoff", "Served by", "Note"
+        )
+        for turn in past:
+            turns.add_row(turn.day.isoformat(), turn.server.name, _turn_note(turn))
+        parts.append(turns)
+    else:
+        parts.append(plain(f"{role.title}: no turn recorded from {plan.first} to today ({plan.today})", style="bold"))
+    people = _table(
+        f"{role.title}: turns per person from {plan.first} to {plan.last} (the horizon)",
+        "Member",
+        "Served",
+        "Ahead",
+        "Last served",
+        "Next",
+        "Taken",
+        "Given",
+        "Note",
+    )
+    for record in plan.members:
+        people.add_row(
+            record.member.label() if record.member.id else record.member.name,
+            str(record.served),
+            str(record.ahead),
+            _day(record.last_served),
+            _day(record.next_turn),
+            str(record.swaps_taken),
+            str(record.swaps_given),
+            _member_note(record, role.usergroup),
+        )
+    parts += [plain(""), people, plain("Taken/Given: turns served in someone else's place / by someone else in yours")]
+    parts += [plain(line, style="bold") for line in fairness_lines(plan)]
+    return _with_notes(Group(*parts), plan.notes, plan.warnings)
 
 
 def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
