@@ -231,7 +231,7 @@ def claim_notice(path: Path, config: Config, role: RoleConfig, kind: str, handof
     def claim(team: TeamState) -> TeamState | None:
         return None if team.notified_for(role, kind) == handoff else team.with_notified(role, kind, handoff)
 
-    return _swap(path, config, claim)
+    return _compare_and_set(path, config, claim)
 
 
 def release_notice(
@@ -243,10 +243,10 @@ def release_notice(
     def release(team: TeamState) -> TeamState | None:
         return team.with_notified(role, kind, previous) if team.notified_for(role, kind) == handoff else None
 
-    return _swap(path, config, release)
+    return _compare_and_set(path, config, release)
 
 
-def _swap(path: Path, config: Config, change: Callable[[TeamState], TeamState | None]) -> bool:
+def _compare_and_set(path: Path, config: Config, change: Callable[[TeamState], TeamState | None]) -> bool:
     """Under the file's lock, read the state as it is now, and write what `change` makes of it
     (None: leave it). True if it was written."""
     try:

@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from rolebot.context import AppContext
+from rolebot.jobs.rotate import RotateOptions, RotateRun, run_rotate
+from rolebot.settings import GlobalOptions
 from tests.conftest import Invoke, Sleeps, read_json
 from tests.fakes.server import FakeServer
 from tests.fakes.slack import ALL_SCOPES, BOT_USER, ONCALL, TOKEN, FakeSlack, oncall_workspace
@@ -270,3 +273,24 @@ def test_without_slack_features_the_steps_are_not_there(workspace: Workspace, ro
     assert "messenger" not in result.stderr
     assert workspace.slack.posts == []
     assert set(workspace.slack.calls) == {"usergroups.list", "users.list"}
+
+
+def test_a_state_write_that_fails_stops_the_slack_steps_too(workspace: Workspace, demo: Path) -> None:
+    def block_the_state_directory(run: RotateRun) -> None:  # after the reads, before the writes
+        for path in demo.iterdir():
+            path.unlink()
+        demo.rmdir()
+        demo.write_text("a file where the state directory was")
+
+    app = AppContext(options=GlobalOptions(today=MONDAY.isoformat()), environ=workspace.env, sleep=Sleeps())
+    try:
+        run = run_rotate(RotateOptions("support-triager"), app, on_planned=block_the_state_directory)
+    finally:
+        app.close()
+    assert [step.line() for step in run.steps][3:] == [
+        "✗ on-call group: not done: same problem as the state step",
+        "✗ announce: not done: same problem as the state step",
+        "✗ dm: not done: same problem as the state step",
+    ]
+    assert workspace.slack.posts == []
+    assert workspace.slack.updates == []
