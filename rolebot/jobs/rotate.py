@@ -163,7 +163,8 @@ def fill_calendar(app: AppContext, plan: SeriesPlan) -> str:
 def _no_geekbot(role: RoleConfig) -> str | None:
     if role.geekbot is not None:
         return None
-    return f"none: {role.title} runs without Geekbot (standup.enabled = false)"
+    why = "no standup settings" if role.standup is None else "standup.enabled = false"
+    return f"none: {role.title} runs without Geekbot ({why})"
 
 
 STATE = Step("state", "left as it is (--no-state)", plan_state, write_state)

@@ -65,3 +65,21 @@ def test_init_needs_a_standup_manager_only_for_a_role_with_geekbot(demo: Path, t
     assert state["support_triager"]["current"] == {"name": "Emeka Nwosu", "id": "U05EME7890"}
     assert state["standup_manager"] == {"name": "Chen Wei", "id": "U05CHE9012"}  # left as the file had it
     assert "standup manager" not in written.stdout
+
+
+def test_a_new_role_without_standup_settings_runs_on_slack_alone(demo: Path, tmp_path: Path, rolebot: Invoke) -> None:
+    (tmp_path / "rolebot.toml").write_text(
+        '[roles.on-call]\ntitle = "On Call"\nstate_key = "on_call"\nusergroup = "support-triagers"\n'
+        'cadence = "weekly"\nweekday = "monday"\ntenure = 1\nhorizon = 4\n'
+        '[roles.on-call.slack]\nannounce_channel = "#ops"\n'
+    )
+    result = rolebot("--backend", "local", "--today", "2026-11-30", "rotate", "on-call")
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("✓")][1:] == [
+        "✓ standup: none: On Call runs without Geekbot (no standup settings)",
+        "✓ calendar: 4 created; the series reaches 2026-12-21",
+        "✓ announce: the announcement for Monday 30 November 2026 shown above (local backend: nothing sent)",
+    ]
+    out = " ".join(result.stdout.split())
+    assert "Slack post to #ops" in out
+    assert "From Monday 30 November 2026, <@U05ADA1234> is our On Call." in out
