@@ -7,6 +7,7 @@ runs quick).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -294,3 +295,22 @@ def test_a_state_write_that_fails_stops_the_slack_steps_too(workspace: Workspace
     ]
     assert workspace.slack.posts == []
     assert workspace.slack.updates == []
+
+
+def test_nobody_serving_is_a_clear_line_and_no_empty_list_is_sent(workspace: Workspace, rolebot: Invoke) -> None:
+    state = read_json(workspace.state)
+    state["support_triager"] = None
+    workspace.state.write_text(json.dumps(state))
+    result = workspace.run(rolebot, "--no-state")
+    assert result.exit_code == 1
+    assert [line for line in step_lines(result) if line.startswith("✗")] == [
+        "✗ on-call group: Slack: nobody would be left in @support-triager-oncall, and Slack cannot empty a user "
+        "group — check who serves the role (the state file); to retire the group, disable it in Slack (People → "
+        "User groups) and remove it from rolebot.toml",
+        "✗ announce: nobody serves as Support Triager in the state yet, so there is nobody to tell — run `rolebot "
+        "rotate support-triager` or `rolebot init support-triager` first",
+        "✗ dm: nobody serves as Support Triager in the state yet, so there is nobody to tell — run `rolebot "
+        "rotate support-triager` or `rolebot init support-triager` first",
+    ]
+    assert "usergroups.users.update" not in workspace.slack.calls
+    assert workspace.slack.posts == []
