@@ -20,6 +20,7 @@ from rolebot import dates
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Member, StandupSpec
 from rolebot.outbox import Unsent
+from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
 from rolebot.standups import StandupChange
@@ -111,6 +112,43 @@ def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableT
         action = Text("create", style="green") if item.action == "create" else Text("exists", style="dim")
         table.add_row(item.day.isoformat(), end, _who(item.member), action, why)
     return _with_notes(table, plan.notes)
+
+
+def why_moved(turn: PlannedTurn) -> str:
+    """Why a turn is created or rewritten, for people: `away: traded with 2027-01-27 (…)`."""
+    reason = turn.reason or ""
+    text = REASON_TEXT.get(reason, reason)
+    if turn.server.id != turn.owner.id and not turn.pinned:
+        absence = f" ({turn.absence.describe()})" if turn.absence else ""
+        if turn.trade is not None:
+            text = f"away: traded with {turn.trade}{absence}"
+        elif turn.substitute:
+            text = f"away: substitute for {turn.owner.name}, nobody could trade{absence}"
+    elif reason == "left" and turn.before is not None:
+        text = f"{turn.before.name} left the group"
+    elif reason == "joined":
+        text = f"{turn.server.name} joined the group"
+    return text
+
+
+def replan_table(plan: ReplanPlan, *, creates: bool = True) -> RenderableType:
+    """The turns a replan moves (and, if asked, the events it creates): date, before → after, why."""
+    moved = plan.moves
+    created = [t for t in plan.turns if t.action == "create"]
+    shown = sorted([*moved, *(created if creates else [])], key=lambda t: t.day)
+    notes = [f"warning: {text}" for text in plan.warnings()]
+    if not shown:
+        lines = [plain(f"{plan.role.title} calendar: nothing to move or create")]
+        return Group(*lines, *(plain(n, style="yellow") for n in notes))
+    title = f"{plan.role.title} calendar: {len(moved)} to update in place, {len(created)} to create"
+    table = _table(title, "Handoff", "Before", "After", "Action", "Why")
+    for turn in shown:
+        before = _who(turn.before) if turn.before is not None else "—"
+        action = Text("update", style="yellow") if turn.action == "update" else Text("create", style="green")
+        table.add_row(turn.day.isoformat(), before, _who(turn.server), action, why_moved(turn))
+    if not notes:
+        return table
+    return Group(table, *(plain(n, style="yellow") for n in notes))
 
 
 def delete_table(plan: DeletePlan) -> RenderableType:
