@@ -9,6 +9,7 @@ and the consoles themselves are made with markup off (`rolebot.context`). A disp
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -18,11 +19,12 @@ from rich.text import Text
 
 from rolebot import dates
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
-from rolebot.models import Member, StandupSpec
+from rolebot.models import Absence, Member, StandupSpec
 from rolebot.outbox import Unsent
 from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
+from rolebot.shifts import ShiftPlan
 from rolebot.standups import StandupChange
 from rolebot.state import Person
 
@@ -119,7 +121,8 @@ def why_moved(turn: PlannedTurn) -> str:
     reason = turn.reason or ""
     text = REASON_TEXT.get(reason, reason)
     if turn.server.id != turn.owner.id and not turn.pinned:
-        absence = f" ({turn.absence.describe()})" if turn.absence else ""
+        item = turn.absence
+        absence = f" ({item.name} away {item.first} to {item.last})" if item else ""
         if turn.trade is not None:
             text = f"away: traded with {turn.trade}{absence}"
         elif turn.substitute:
@@ -149,6 +152,27 @@ def replan_table(plan: ReplanPlan, *, creates: bool = True) -> RenderableType:
     if not notes:
         return table
     return Group(table, *(plain(n, style="yellow") for n in notes))
+
+
+def shift_table(plan: ShiftPlan) -> RenderableType:
+    """A swap or a cover: each handoff it touches, whose turn it is, who serves before and after."""
+    days = " and ".join(d.isoformat() for d in plan.days)
+    verb = "already done" if not plan.changed else f"{len(plan.updates)} event(s) to update in place, pinned"
+    table = _table(f"{plan.role.title}: {plan.kind} {days}: {verb}", "Handoff", "Whose turn", "Before", "After")
+    for turn, after in zip(plan.before, plan.after, strict=True):
+        table.add_row(turn.day.isoformat(), _who(turn.owner), _who(turn.server), _who(after))
+    return _with_notes(table, plan.notes)
+
+
+def absences_table(absences: Sequence[Absence], today: date) -> RenderableType:
+    """The absences the state keeps, earliest first (ended ones are dropped when it is written)."""
+    if not absences:
+        return plain("nobody is away")
+    table = _table(f"Absences ({len(absences)})", "Name", "Slack ID", "From", "To", "")
+    for item in absences:
+        when = "ended" if item.last < today else "now" if item.first <= today else ""
+        table.add_row(item.name, item.member_id, item.first.isoformat(), item.last.isoformat(), when)
+    return table
 
 
 def delete_table(plan: DeletePlan) -> RenderableType:
