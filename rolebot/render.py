@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rolebot import dates
+from rolebot.marks import Mark
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Absence, Member, StandupSpec
 from rolebot.outbox import Unsent
@@ -186,17 +187,26 @@ def delete_table(plan: DeletePlan) -> RenderableType:
 
 
 def schedule_table(
-    title: str, rows: Sequence[ScheduleRow], with_buddy: bool, notes: Sequence[str] = ()
+    title: str,
+    rows: Sequence[ScheduleRow],
+    with_buddy: bool,
+    notes: Sequence[str] = (),
+    marks: Sequence[Mark] = (),
+    warnings: Sequence[str] = (),
 ) -> RenderableType:
     columns = ["Handoff", "Comes in", *(["Stays on (buddy)"] if with_buddy else []), "Why"]
     table = _table(title, *columns)
-    for row in rows:
+    for index, row in enumerate(rows):
         cells = [row.day.isoformat(), _who(row.incoming) if row.incoming else "?"]
         if with_buddy:
             cells.append(_who(row.buddy))
-        cells.append(row.problem or SOURCE_TEXT.get(row.source, row.source))
+        mark = marks[index] if index < len(marks) else None
+        marked = mark.text() if mark is not None else None
+        plain_turn = mark is not None and mark.turn is not None and marked is None and row.source == "calendar"
+        why = "round robin (calendar)" if plain_turn else SOURCE_TEXT.get(row.source, row.source)
+        cells.append(row.problem or marked or why)
         table.add_row(*cells)
-    return _with_notes(table, notes, [row.warning for row in rows if row.warning])
+    return _with_notes(table, notes, [*(row.warning for row in rows if row.warning), *warnings])
 
 
 def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
