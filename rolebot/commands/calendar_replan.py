@@ -28,7 +28,7 @@ def calendar_replan(
     from rolebot.jobs.shift import follow, read_role, replan_role
     from rolebot.output import confirm, show_unsent
     from rolebot.reads import role_and_state
-    from rolebot.render import replan_table
+    from rolebot.render import replan_table, unsent
 
     app = app_context(ctx)
     config_role, team = role_and_state(app, role)
@@ -48,9 +48,11 @@ def calendar_replan(
         raise typer.Exit(1)
     app.say(f"✓ calendar: {apply_replan(app, plan)}", style="green")
     moved = [t.day for t in plan.moves]
-    done = follow(
-        app, config_role, team, reads.order(), plan.applied_to(reads.events.result() if reads.events else []), moved
-    )
+    events = reads.events.result() if reads.events is not None else []
+    done = follow(app, config_role, team, reads.order(), plan.applied_to(events), moved)
+    if as_json:  # stdout is the JSON: what the local backend holds back goes to stderr
+        for item in app.services.outbox.take():
+            app.err.print(unsent(item))
     show_unsent(app)
     for line in done:
         app.say(f"✓ {line}", style="green")
