@@ -176,7 +176,7 @@ def _change(
         log.done("state", f"would record: {what}" if after.away != team.away else "nothing to change")
     else:
         written = save_state(app.settings.state_path, after, app.config, team)
-        log.done("state", f"{what} (written)" if written else "already recorded: nothing to change")
+        log.done("state", f"recorded: {what}" if written else "already recorded: nothing to change")
     for role in roles:
         name = f"calendar {role.key}"
         text = log.attempt(name, partial(_replan, app, role, after, dry_run))
