@@ -202,8 +202,10 @@ def schedule_table(
             cells.append(_who(row.buddy))
         mark = marks[index] if index < len(marks) else None
         marked = mark.text() if mark is not None else None
-        plain_turn = mark is not None and mark.turn is not None and marked is None and row.source == "calendar"
+        plain_turn = mark is not None and mark.turn is not None and marked is None
         why = "round robin (calendar)" if plain_turn else SOURCE_TEXT.get(row.source, row.source)
+        if marked is not None and mark is not None and mark.turn is None:
+            marked = f"{why}; {marked}"
         cells.append(row.problem or marked or why)
         table.add_row(*cells)
     return _with_notes(table, notes, [*(row.warning for row in rows if row.warning), *warnings])

@@ -20,7 +20,7 @@ def schedule_command(
     import json
 
     from rolebot import dates
-    from rolebot.marks import double_turns, schedule_marks
+    from rolebot.marks import Mark, double_turns, schedule_marks
     from rolebot.reads import current_handoff, read_services, role_and_state, through
     from rolebot.render import schedule_table
     from rolebot.rotation import moved_notes
@@ -35,6 +35,8 @@ def schedule_command(
     rows = plan_schedule(inputs, count)
     notes = moved_notes(inputs)
     marks = schedule_marks(config_role, inputs.calendar, rows, team.away)
+    # A row the state or the round robin decided is not the calendar event's: it has no event marks.
+    marks = [m if row.source == "calendar" else Mark(None, m.absence) for row, m in zip(rows, marks, strict=True)]
     doubles = double_turns(config_role, rows, marks, len(inputs.order))
     if as_json:
         for text in dict.fromkeys([*(row.warning for row in rows if row.warning), *doubles]):

@@ -279,6 +279,11 @@ def test_schedule_table_and_json(demo: Path, rolebot: Invoke) -> None:
         "buddy": {"id": "U05CHE9012", "name": "Chen Wei"},
         "source": "rotation",
         "problem": None,
+        "pin": None,
+        "owner": None,
+        "trade": None,
+        "substitute": False,
+        "away": None,
     }
 
 
