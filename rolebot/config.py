@@ -320,7 +320,12 @@ class Config(Strict):
         try:
             return self.roles[key]
         except KeyError:
-            raise UsageError(f"unknown role {key!r}", f"choose one of: {', '.join(sorted(self.roles))}") from None
+            from rolebot.hints import did_you_mean
+
+            suggestion = did_you_mean(key, self.roles)
+            raise UsageError(
+                f"unknown role {key!r}{suggestion}", f"choose one of: {', '.join(sorted(self.roles))}"
+            ) from None
 
 
 def _check_template(template: str, allowed: set[str], setting: str = "question") -> None:

@@ -161,7 +161,8 @@ def test_an_unknown_role_is_a_usage_error(demo: Path, rolebot: Invoke) -> None:
     result = rolebot("--today", monday(0), "history", "support-triage")
     assert result.exit_code == 2
     assert one_error_line(result.stderr) == (
-        "Error: unknown role 'support-triage' — choose one of: meeting-facilitator, support-triager"
+        "Error: unknown role 'support-triage' (did you mean 'support-triager'?) — choose one of: meeting-facilitator, "
+        "support-triager"
     )
 
 
