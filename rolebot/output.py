@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -15,6 +15,7 @@ from rolebot.errors import RolebotError
 
 if TYPE_CHECKING:
     from rolebot.context import AppContext
+    from rolebot.jobs.steps import StepResult
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -50,8 +51,11 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        completed = False
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            completed = True
+            return result
         except typer.Exit:
             raise
         except RolebotError as error:
@@ -75,7 +79,7 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
         finally:
             ctx = _command_context(kwargs)
             if ctx is not None and ctx.find_root().obj is not None:
-                app_context(ctx).close()
+                app_context(ctx).close(completed=completed)
 
     return wrapper
 
@@ -93,7 +97,10 @@ def confirm(app: AppContext, question: str, yes: bool) -> bool:
 
 @contextmanager
 def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr; yields `advance(n)`."""
+    """A progress bar on stderr (none with --no-progress, ROLEBOT_NO_PROGRESS or -q); yields `advance(n)`."""
+    if not app.settings.progress:
+        yield lambda n: None
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -102,9 +109,24 @@ def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int]
         yield lambda n: bar.advance(task, n)
 
 
-def show_unsent(app: AppContext) -> None:
-    """Print what the local backend would have sent (nothing, when nothing was held back)."""
+def show_unsent(app: AppContext, *, as_json: bool = False) -> None:
+    """Print what the local backend would have sent (nothing, when nothing was held back): on
+    stdout with the rest of the output, or on stderr when stdout is JSON."""
     from rolebot.render import unsent
 
+    console = app.err if as_json else app.out
     for item in app.services.outbox.take():
-        app.out.print(unsent(item))
+        console.print(unsent(item))
+
+
+def emit_json(payload: object) -> None:
+    """A command's data as JSON on stdout: the whole of stdout, so a script can parse it."""
+    import json
+
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def say_steps(app: AppContext, steps: Iterable[StepResult]) -> None:
+    """One ✓/✗ line per step on stderr; with -q the ✗ lines only."""
+    for step in steps:
+        app.say(step.line(), style="green" if step.ok else "red", level="info" if step.ok else "error")

@@ -13,7 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -30,6 +31,7 @@ from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
 from rolebot.shifts import ShiftPlan
 from rolebot.standups import StandupChange
 from rolebot.state import Person
+from rolebot.view import View, view
 
 if TYPE_CHECKING:
     from rolebot.history import HistoryPlan, HistoryTurn, MemberRecord
@@ -82,35 +84,27 @@ SOURCE_TEXT = {
 }
 
 
-def rotation_table(plan: RotationPlan) -> RenderableType:
+def rotation_table(plan: RotationPlan) -> View:
     role = plan.role
     title = f"{role.title}: handoff {dates.human(plan.handoff)}"
     if not plan.rotate:
         table = _table(title, "Slot", "Serving")
         for slot, person in zip(role.slots, plan.before.slots, strict=False):
             table.add_row(slot, _who(person))
-        return _with_notes(table, plan.notes[1:], plan.warnings)  # the step line says notes[0]
+        return view(table, notes=plan.notes[1:], warnings=plan.warnings)  # the step line says notes[0]
     table = _table(title, "Slot", "Before", "After", "Why")
     for index, slot in enumerate(role.slots):
         before = plan.before.slots[index] if index < len(plan.before.slots) else None
         after = plan.after[index] if index < len(plan.after) else None
         why = "moves up" if index > 0 else SOURCE_TEXT.get(plan.sources[0], plan.sources[0])
         table.add_row(slot, _who(before), _who(after), why)
-    return _with_notes(table, plan.notes, plan.warnings)
+    return view(table, notes=plan.notes, warnings=plan.warnings)
 
 
-def _with_notes(table: RenderableType, notes: Sequence[str], warnings: Sequence[str] = ()) -> RenderableType:
-    if not notes and not warnings:
-        return table
-    lines = [plain(f"warning: {text}", style="yellow") for text in dict.fromkeys(warnings)]
-    lines += [plain(f"note: {note}", style="yellow") for note in notes]
-    return Group(table, *lines)
-
-
-def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableType:
+def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> View:
     items = [i for i in plan.items if i.action == "create"] if only_changes else list(plan.items)
     if not plan.items:
-        return Group(*(plain(note) for note in plan.notes))
+        return view(None, said=plan.notes)
     creating = sum(1 for i in plan.items if i.action == "create")
     title = f"{plan.role.title} calendar: {creating} to create, {len(plan.items) - creating} already there"
     table = _table(title, "Starts", "Ends", "Who", "Action", "Why")
@@ -119,7 +113,7 @@ def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableT
         why = item.problem or SOURCE_TEXT.get(item.source, item.source)
         action = Text("create", style="green") if item.action == "create" else Text("exists", style="dim")
         table.add_row(item.day.isoformat(), end, _who(item.member), action, why)
-    return _with_notes(table, plan.notes)
+    return view(table, notes=plan.notes)
 
 
 def why_moved(turn: PlannedTurn) -> str:
@@ -140,45 +134,52 @@ def why_moved(turn: PlannedTurn) -> str:
     return text
 
 
-def replan_table(plan: ReplanPlan, *, creates: bool = True) -> RenderableType:
-    """The turns a replan moves (and, if asked, the events it creates): date, before → after, why."""
+def replan_table(plan: ReplanPlan, *, creates: bool = True, limit: int | None = None) -> View:
+    """The turns a replan moves (and, if asked, the events it creates): date, before → after, why;
+    the first `limit` of them (all by default), then how many more there are."""
     moved = plan.moves
     created = [t for t in plan.turns if t.action == "create"]
     shown = sorted([*moved, *(created if creates else [])], key=lambda t: t.day)
-    notes = [f"warning: {text}" for text in plan.warnings()]
+    warnings = plan.warnings()
     if not shown:
-        lines = [plain(f"{plan.role.title} calendar: nothing to move or create")]
-        return Group(*lines, *(plain(n, style="yellow") for n in notes))
-    title = f"{plan.role.title} calendar: {len(moved)} to update in place, {len(created)} to create"
-    table = _table(title, "Handoff", "Before", "After", "Action", "Why")
-    for turn in shown:
+        return view(None, said=[f"{plan.role.title} calendar: nothing to move or create"], warnings=warnings)
+    span = f" ({shown[0].day} to {shown[-1].day})" if len(shown) > 1 else f" ({shown[0].day})"
+    counts = f"{len(moved)} to update in place" + (f", {len(created)} to create" if creates else "")
+    table = _table(f"{plan.role.title} calendar: {counts}{span}", "Handoff", "Before", "After", "Action", "Why")
+    listed = shown if limit is None else shown[:limit]
+    for turn in listed:
         before = _who(turn.before) if turn.before is not None else "—"
         action = Text("update", style="yellow") if turn.action == "update" else Text("create", style="green")
         table.add_row(turn.day.isoformat(), before, _who(turn.server), action, why_moved(turn))
-    if not notes:
-        return table
-    return Group(table, *(plain(n, style="yellow") for n in notes))
+    rest = shown[len(listed) :]
+    if not rest:
+        return view(table, warnings=warnings)
+    updates = sum(1 for t in rest if t.action == "update")
+    kinds = [f"{n} to {verb}" for n, verb in ((len(rest) - updates, "create"), (updates, "update")) if n]
+    what = f"more {kinds[0].partition(' ')[2]}" if len(kinds) == 1 else f"more ({', '.join(kinds)})"
+    more = plain(f"… and {len(rest)} {what}, up to {rest[-1].day}")
+    return view(Group(table, more), warnings=warnings)
 
 
-def shift_table(plan: ShiftPlan) -> RenderableType:
+def shift_table(plan: ShiftPlan) -> View:
     """A swap or a cover: each handoff it touches, whose turn it is, who serves before and after."""
     days = " and ".join(d.isoformat() for d in plan.days)
     verb = "already done" if not plan.changed else f"{len(plan.updates)} event(s) to update in place, pinned"
     table = _table(f"{plan.role.title}: {plan.kind} {days}: {verb}", "Handoff", "Whose turn", "Before", "After")
     for turn, after in zip(plan.before, plan.after, strict=True):
         table.add_row(turn.day.isoformat(), _who(turn.owner), _who(turn.server), _who(after))
-    return _with_notes(table, plan.notes)
+    return view(table, notes=plan.notes)
 
 
-def absences_table(absences: Sequence[Absence], today: date) -> RenderableType:
+def absences_table(absences: Sequence[Absence], today: date) -> View:
     """The absences the state keeps, earliest first (ended ones are dropped when it is written)."""
     if not absences:
-        return plain("nobody is away")
+        return view(None, said=["nobody is away"])
     table = _table(f"Absences ({len(absences)})", "Name", "Slack ID", "From", "To", "")
     for item in absences:
         when = "ended" if item.last < today else "now" if item.first <= today else ""
         table.add_row(item.name, item.member_id, item.first.isoformat(), item.last.isoformat(), when)
-    return table
+    return View(table)
 
 
 def delete_table(plan: DeletePlan) -> RenderableType:
@@ -198,7 +199,7 @@ def schedule_table(
     notes: Sequence[str] = (),
     marks: Sequence[Mark] = (),
     warnings: Sequence[str] = (),
-) -> RenderableType:
+) -> View:
     columns = ["Handoff", "Comes in", *(["Stays on (buddy)"] if with_buddy else []), "Why"]
     table = _table(title, *columns)
     for index, row in enumerate(rows):
@@ -213,7 +214,7 @@ def schedule_table(
             marked = f"{why}; {marked}"
         cells.append(row.problem or marked or why)
         table.add_row(*cells)
-    return _with_notes(table, notes, [*(row.warning for row in rows if row.warning), *warnings])
+    return view(table, notes=notes, warnings=[*(row.warning for row in rows if row.warning), *warnings])
 
 
 PIN_TEXT = {"swap": "swap", "cover": "cover", "edited": "title edited", "hand-made": "hand-made event"}
@@ -258,7 +259,7 @@ def fairness_lines(plan: HistoryPlan) -> list[str]:
     ]
 
 
-def history_table(plan: HistoryPlan) -> RenderableType:
+def history_table(plan: HistoryPlan) -> View:
     """Who served when (the turns up to today), turns per person, and the fairness line."""
     role = plan.role
     parts: list[RenderableType] = []
@@ -296,7 +297,29 @@ def history_table(plan: HistoryPlan) -> RenderableType:
         )
     parts += [plain(""), people, plain("Taken/Given: turns served in someone else's place / by someone else in yours")]
     parts += [plain(line, style="bold") for line in fairness_lines(plan)]
-    return _with_notes(Group(*parts), plan.notes, plan.warnings)
+    return view(Group(*parts), notes=plan.notes, warnings=plan.warnings)
+
+
+class _Prose:
+    """A message panel: wrapped to the console's reading width (`rolebot.consoles`), which is the
+    terminal's, or in a pipe the width rich would have used there (a table in a pipe is not)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def _options(self, console: Console, options: ConsoleOptions) -> ConsoleOptions:
+        reading = getattr(console, "reading_width", None)
+        return options.update_width(min(options.max_width, reading)) if isinstance(reading, int) else options
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from console.render(self.renderable, self._options(console, options))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, self._options(console, options), self.renderable)
+
+
+def _message(panel: Panel) -> RenderableType:
+    return _Prose(panel)
 
 
 def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
@@ -313,13 +336,8 @@ def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
     for name, value in rows:
         fields.add_row(plain(name), plain(value))
     body = Group(plain(spec.question), plain(""), fields)
-    return Panel(
-        body,
-        title=plain(f"Geekbot standup {spec.name}"),
-        subtitle=plain(subtitle),
-        subtitle_align="right",
-        expand=False,
-    )
+    title = plain(f"Geekbot standup {spec.name}")
+    return _message(Panel(body, title=title, subtitle=plain(subtitle), subtitle_align="right", expand=False))
 
 
 LOCAL_SUBTITLE = "shown here; the local backend sends nothing"
@@ -338,34 +356,34 @@ def unsent(item: Unsent) -> RenderableType:
 
 def slack_message_panel(title: str, text: str, subtitle: str) -> RenderableType:
     """A Slack message as it would be sent (mrkdwn, escapes and `<@ID>` mentions as they are)."""
-    return Panel(Text(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False)
+    return _message(Panel(Text(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False))
 
 
 def usergroup_panel(change: GroupMembers, subtitle: str) -> RenderableType:
     """The members a Slack user group would be given."""
     names = Text("\n".join(member.label() for member in change.members))
     title = f"Slack user group @{change.bare_handle}: {len(change.members)} members"
-    return Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False)
+    return _message(Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False))
 
 
 DRY_RUN = "dry run: nothing sent"
 
 
-def group_preview(change: GroupMembers) -> RenderableType:
+def group_preview(change: GroupMembers) -> View:
     """The members a dry run would give the on-call group."""
     panel = usergroup_panel(change, DRY_RUN)
     if not change.members:
         note = f"nobody serves, and Slack cannot empty a user group: @{change.bare_handle} would be left as it is"
     else:
         note = f"@{change.bare_handle} is written only if it does not have exactly these members already"
-    return Group(panel, plain(note))
+    return view(panel, said=[note])
 
 
-def notice_preview(notice: Notice, live: bool) -> RenderableType:
+def notice_preview(notice: Notice, live: bool) -> View:
     """What a dry run would post or send once for the handoff, or that it went out already."""
     day = dates.human(notice.handoff)
     if notice.already:
-        return plain(f"{notice.what} for {day} was sent already: nothing to send")
+        return view(None, said=[f"{notice.what} for {day} was sent already: nothing to send"])
     message = notice.message
     if isinstance(message, ChannelPost):
         panel = slack_message_panel(f"Slack post to {message.channel}", message.text, DRY_RUN)
@@ -377,12 +395,12 @@ def notice_preview(notice: Notice, live: bool) -> RenderableType:
         said = f"would send {notice.what} for {day}, once: the state records it"
     else:
         said = f"with --no-state, {notice.what} would not be sent: the state could not record it"
-    return Group(panel, plain(said))
+    return view(panel, said=[said])
 
 
-def standup_preview(change: StandupChange) -> RenderableType:
-    """What a dry run would send, and what that changes."""
-    return Group(standup_panel(change.spec, "dry run: nothing sent"), plain(standup_change_text(change)))
+def standup_preview(change: StandupChange) -> View:
+    """What a dry run would send (the panel), and what that changes (said on stderr)."""
+    return view(standup_panel(change.spec, "dry run: nothing sent"), said=standup_change_text(change).splitlines())
 
 
 def standup_change_text(change: StandupChange) -> str:
@@ -416,7 +434,7 @@ def secrets_table(rows: Sequence[tuple[str, str, str, bool]]) -> RenderableType:
     return table
 
 
-def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None, unchecked: str) -> RenderableType:
+def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None, unchecked: str) -> View:
     """The Slack scopes the configured features need, and whether the token has each (when it was asked)."""
     table = _table("Slack scopes the configured features need", "Scope", "Needed for", "Token")
     for scope, uses in needed.items():
@@ -426,5 +444,5 @@ def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None
             status = Text("has it", style="green") if scope in has else Text("missing", style="red")
         table.add_row(scope, ", ".join(uses), status)
     if has is None:
-        return Group(table, plain(f"the token's scopes were not checked: {unchecked}"))
-    return table
+        return view(table, said=[f"the token's scopes were not checked: {unchecked}"])
+    return View(table)

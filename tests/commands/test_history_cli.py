@@ -77,11 +77,11 @@ def test_history_after_four_weeks_of_rotate(four_weeks: Path, rolebot: Invoke) -
         "Taken/Given: turns served in someone else's place / by someone else in yours\n"
         "fairness: 9 to 10 turns per member of @support-triagers (spread 1: balanced)\n"
         "furthest behind: Ada Okafor, 9 turns, none served in the period (and 3 more with 9)\n"
-        "note: 1 handoff on 2026-11-18 has no Support Triager event and is older than the state: nobody is counted for"
-        " it\n"
     )
     assert result.stderr == (
         "backends: members: local roster state/roster.json · calendar: local calendar state/calendar.ics\n"
+        "note: 1 handoff on 2026-11-18 has no Support Triager event and is older than the state: nobody is counted for"
+        " it\n"
     )
 
 

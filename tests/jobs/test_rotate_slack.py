@@ -139,7 +139,7 @@ def test_a_dry_run_shows_each_message_and_the_members_and_sends_nothing(workspac
     assert "Slack post to #support-freshdesk" in out
     assert "<@U05CHE9012> is our Support Triager" in out
     assert "Slack direct message to Chen Wei (U05CHE9012)" in out
-    assert "would send the announcement for Wednesday 2 December 2026, once: the state records it" in out
+    assert "would send the announcement for Wednesday 2 December 2026, once: the state records it" in preview.stderr
     assert workspace.slack.posts == []
     assert workspace.slack.updates == []
     assert "chat.postMessage" not in workspace.slack.calls
