@@ -22,7 +22,7 @@ from rolebot import dates
 from rolebot.marks import Mark
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Absence, Member, StandupSpec
-from rolebot.notices import Notice
+from rolebot.notices import MovedDates, Notice
 from rolebot.outbox import Unsent
 from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
@@ -378,6 +378,22 @@ def notice_preview(notice: Notice, live: bool) -> RenderableType:
     else:
         said = f"with --no-state, {notice.what} would not be sent: the state could not record it"
     return Group(panel, plain(said))
+
+
+def moved_preview(plan: MovedDates, live: bool) -> RenderableType:
+    """What a dry run would send each member whose dates move, and a line saying so."""
+    panels = [
+        slack_message_panel(f"Slack direct message to {m.member.label()}", m.text, DRY_RUN) for m in plan.messages
+    ]
+    if not plan.messages:
+        said = "nobody's turns would change: no messages about moved dates"
+    elif live:
+        said = f"would tell {len(plan.messages)} member(s) of their changed turns, once the calendar is written"
+    else:
+        said = "the local backend would show the messages about moved dates and send nothing"
+    if plan.left:
+        said += f"; {len(plan.left)} who left the group would not be told"
+    return Group(*panels, plain(said))
 
 
 def standup_preview(change: StandupChange) -> RenderableType:

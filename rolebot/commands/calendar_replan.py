@@ -23,12 +23,14 @@ def calendar_replan(
 ) -> None:
     """Preview, then move planned turns (leavers, joiners, absences) and fill the horizon."""
     import json
+    from functools import partial
 
     from rolebot.apply import apply_replan
+    from rolebot.jobs.moved import write_and_tell
     from rolebot.jobs.shift import follow, read_role, replan_role
-    from rolebot.output import confirm, show_unsent
+    from rolebot.output import check_steps, confirm, preview_moved, show_steps, show_unsent
     from rolebot.reads import role_and_state
-    from rolebot.render import replan_table, unsent
+    from rolebot.render import replan_table
 
     app = app_context(ctx)
     config_role, team = role_and_state(app, role)
@@ -40,22 +42,22 @@ def calendar_replan(
         app.out.print(replan_table(plan))
     if dry_run or not plan.changed:
         if dry_run:
+            preview_moved(app, plan, to_stderr=as_json)
             app.say("dry run: nothing was changed")
         return
     count = len(plan.creates) + len(plan.updates)
     if not confirm(app, f"Write {count} event(s)?", yes):
         app.say("nothing written")
         raise typer.Exit(1)
-    app.say(f"✓ calendar: {apply_replan(app, plan)}", style="green")
+    steps = write_and_tell(app, plan, partial(apply_replan, app, plan))
+    show_steps(app, steps, to_stderr=as_json)
     moved = [t.day for t in plan.moves]
     events = reads.events.result() if reads.events is not None else []
-    done = follow(app, config_role, team, reads.order(), plan.applied_to(events), moved)
-    if as_json:  # stdout is the JSON: what the local backend holds back goes to stderr
-        for item in app.services.outbox.take():
-            app.err.print(unsent(item))
-    show_unsent(app)
+    done = follow(app, config_role, team, reads.order(), plan.applied_to(events), moved) if steps[0].ok else []
+    show_unsent(app, to_stderr=as_json)  # with --json, stdout is the JSON
     for line in done:
         app.say(f"✓ {line}", style="green")
+    check_steps(steps)
 
 
 def _person(member: Member | None) -> dict[str, str] | None:

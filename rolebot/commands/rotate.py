@@ -82,9 +82,10 @@ def show_plans(app: AppContext, run: RotateRun, dry_run: bool) -> None:
 
 
 def show_slack_plans(app: AppContext, run: RotateRun) -> None:
-    """For a dry run: the on-call group's members, the announcement and the direct message."""
-    from rolebot.jobs.rotate import ANNOUNCE, DM, ONCALL
-    from rolebot.render import group_preview, notice_preview
+    """For a dry run: the on-call group's members, the announcement, the direct message, and the
+    messages to whoever's dates the replan moves."""
+    from rolebot.jobs.rotate import ANNOUNCE, DATES_MOVED, DM, ONCALL
+    from rolebot.render import group_preview, moved_preview, notice_preview
 
     group = run.plan(ONCALL)
     if group is not None:
@@ -93,6 +94,9 @@ def show_slack_plans(app: AppContext, run: RotateRun) -> None:
         notice = run.plan(step)
         if notice is not None:
             app.out.print(notice_preview(notice, app.services.is_live("messenger")))
+    moved = run.plan(DATES_MOVED)
+    if moved is not None:
+        app.out.print(moved_preview(moved.notices(), app.services.is_live("messenger")))
 
 
 def write_step_summary(app: AppContext, run: RotateRun, dry_run: bool) -> None:

@@ -71,21 +71,31 @@ def cover_command(
 
 
 def _finish(app: AppContext, team: TeamState, reads: Reads, plan: ShiftPlan, dry_run: bool, rotated: object) -> None:
-    """Show the plan; unless a dry run, write it and let the state and the standup follow."""
+    """Show the plan; unless a dry run, write it, tell whoever's dates moved, and let the state and
+    the standup follow."""
+    from functools import partial
+
+    from rolebot.jobs.moved import write_and_tell
     from rolebot.jobs.shift import events_after, follow, write_updates
-    from rolebot.output import show_unsent
+    from rolebot.output import check_steps, preview_moved, show_steps, show_unsent
     from rolebot.render import shift_table
 
     app.out.print(shift_table(plan))
     if rotated in plan.days and plan.changed:
         app.say(f"note: {rotated} is the handoff the state was last rotated for: the state and the standup follow")
     if dry_run:
+        if plan.changed:
+            preview_moved(app, plan)
         app.say("dry run: nothing was changed")
         return
     if not plan.changed:
         return
-    app.say(f"✓ calendar: {write_updates(app, plan.updates)}", style="green")
-    done = follow(app, plan.role, team, reads.order(), events_after(reads, plan.updates), plan.days)
+    steps = write_and_tell(app, plan, partial(write_updates, app, plan.updates))
+    show_steps(app, steps)
+    done = (
+        follow(app, plan.role, team, reads.order(), events_after(reads, plan.updates), plan.days) if steps[0].ok else []
+    )
     show_unsent(app)
     for line in done:
         app.say(f"✓ {line}", style="green")
+    check_steps(steps)
