@@ -7,8 +7,8 @@ or clock.
   (`slack.dm`): each sent once per handoff. The state keeps the handoff each was last sent for
   (`TeamState.notified_for`), so a re-run sends nothing.
 * **Moved dates** (`slack.dm`): when turns move (a replan, a swap, a cover, an absence), one
-  message to each member whose turns changed, listing the turns they gain and lose. Nobody who
-  left the group gets one.
+  message to each member whose turns changed, listing the turns they gain and lose — in every role
+  the run moved (`combine_moved`). Nobody who left the group gets one.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from rolebot.jobs.moved import DatesMoved, tell_moved
 from rolebot.jobs.steps import StepLog, StepResult
 from rolebot.notify import send_notice, set_group
 from rolebot.reads import Reads, current_handoff, read_services, role_and_state, through
-from rolebot.replan import MemberDates, ReplanPlan, plan_replan
+from rolebot.replan import ReplanPlan, plan_replan
 from rolebot.rotation import PlanInputs, RotationPlan, Source, already_rotated, plan_rotation, resolve_person
 from rolebot.series import horizon_range
 from rolebot.settings import shown
@@ -263,13 +263,6 @@ class RotateRun:
     @property
     def failed(self) -> tuple[str, ...]:
         return tuple(step.name for step in self.steps if not step.ok)
-
-    @property
-    def date_changes(self) -> tuple[MemberDates, ...]:
-        """Per member still in the group, the handoffs this run's replan gives or takes from them
-        (moved turns only, not new events): whom to tell their dates moved."""
-        plan = self.plan(CALENDAR)
-        return plan.dates_by_member() if plan is not None else ()
 
 
 def run_rotate(
