@@ -19,6 +19,7 @@ from rolebot.context import AppContext
 
 REPO = Path(__file__).resolve().parent.parent
 STATE_DEMO = REPO / "state"
+TEAM_CONFIG = REPO / "rolebot.toml"
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +36,13 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
-    """The demo team from the repository's state/ (roster and team-roles), copied into the test dir."""
+    """The demo team from the repository, copied into the test dir: its state/ (roster and
+    team-roles) and the roles it runs (the repository's rolebot.toml)."""
     target = tmp_path / "state"
     target.mkdir()
     for name in ("roster.json", "team-roles.json"):
         shutil.copy(STATE_DEMO / name, target / name)
+    shutil.copy(TEAM_CONFIG, tmp_path / "rolebot.toml")
     return target
 
 
