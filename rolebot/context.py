@@ -12,13 +12,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from rolebot.settings import GlobalOptions, Settings, load_settings, shown
+from rolebot.settings import GlobalOptions, Settings, load_settings, local_copy, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -42,7 +42,13 @@ class AppContext:
 
     @cached_property
     def settings(self) -> Settings:
-        return load_settings(self.options, self.environ, self.cwd)
+        """The settings; a run that can touch no live service, with the state file left to its
+        default, keeps its state in a local copy (`state/team-roles.local.json`, ignored by git):
+        trying rolebot never changes the team's `state/team-roles.json`."""
+        settings = load_settings(self.options, self.environ, self.cwd)
+        if settings.state_given or not _local_only(settings):
+            return settings
+        return replace(settings, state_path=local_copy(settings.state_path))
 
     @cached_property
     def deadline(self) -> Deadline:
@@ -293,3 +299,14 @@ class Services:
             log=self.app.log,
             deadline=self.app.deadline,
         )
+
+
+def _local_only(settings: Settings) -> bool:
+    """Whether every service runs on the local backend: `--backend local`, or `auto` with no
+    credential found at all (as in a fresh clone)."""
+    if settings.backend != "auto":
+        return settings.backend == "local"
+    from rolebot.services.secrets import ALL, Credentials
+
+    credentials = Credentials(settings)
+    return all(credentials.origin(credential) is None for credential in ALL)

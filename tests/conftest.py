@@ -27,6 +27,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith(("ROLEBOT_", "SOPS_", "GITHUB_")):
             monkeypatch.delenv(name)
+    # The state file is named, as a deployment may name it: a run on the local backend then works on
+    # it, not on a local copy (tests/commands/test_local_copy.py covers the default).
+    monkeypatch.setenv("ROLEBOT_STATE", "state/team-roles.json")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
