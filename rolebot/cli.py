@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from rolebot.commands.calendar_events import calendar_app
+from rolebot.commands.config_settings import config_app
 from rolebot.commands.history import history_command
 from rolebot.commands.init import init_command
 from rolebot.commands.members import members_command
@@ -100,6 +101,7 @@ app.command("init")(init_command)
 app.command("schedule")(schedule_command)
 app.command("history")(history_command)
 app.add_typer(secrets_app, name="secrets")
+app.add_typer(config_app, name="config")
 
 
 def main() -> None:

@@ -257,6 +257,9 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
+SETTING_HINT = "fix that setting"
+
+
 class Problems(ValueError):
     """Several things wrong with one role, found together (so that every one can be listed)."""
 
@@ -272,7 +275,7 @@ class Problem:
 
     where: str
     message: str
-    hint: str = "fix that setting"
+    hint: str = SETTING_HINT
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
