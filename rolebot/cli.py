@@ -13,6 +13,7 @@ import typer
 
 from rolebot.commands.calendar_events import calendar_app
 from rolebot.commands.config_settings import config_app
+from rolebot.commands.doctor import doctor_command
 from rolebot.commands.history import history_command
 from rolebot.commands.init import init_command
 from rolebot.commands.members import members_command
@@ -102,6 +103,7 @@ app.command("schedule")(schedule_command)
 app.command("history")(history_command)
 app.add_typer(secrets_app, name="secrets")
 app.add_typer(config_app, name="config")
+app.command("doctor")(doctor_command)
 
 
 def main() -> None:

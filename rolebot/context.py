@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from rolebot.config import Config
     from rolebot.deadline import Deadline
     from rolebot.services.base import CalendarStore, MembersSource, Messenger, Notifier
+    from rolebot.services.gcal import GoogleCalendar
+    from rolebot.services.geekbot import GeekbotNotifier
     from rolebot.services.secrets import Credential, Credentials
     from rolebot.services.slack import SlackApi
 
@@ -224,7 +226,7 @@ class Services:
             if callable(closer):
                 closer()
 
-    def _slack_api(self) -> SlackApi:
+    def slack_api(self) -> SlackApi:
         """The live Slack connection, shared by the members source and the messenger."""
         with self._slack_lock:
             if self._slack is None:
@@ -248,7 +250,7 @@ class Services:
             return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
         from rolebot.services.slack import SlackMembers
 
-        return SlackMembers(self._slack_api())
+        return SlackMembers(self.slack_api())
 
     def _build_messenger(self) -> Messenger:
         if not self.is_live("messenger"):
@@ -257,7 +259,7 @@ class Services:
             return LocalMessenger(self.outbox.put)
         from rolebot.services.slack import SlackMessenger
 
-        return SlackMessenger(self._slack_api())
+        return SlackMessenger(self.slack_api())
 
     def _build_calendar(self) -> CalendarStore:
         settings = self.app.settings
@@ -271,11 +273,16 @@ class Services:
                 warn=lambda message: self.app.say(f"warning: {message}", style="yellow"),
                 log=self.app.log,
             )
+        return self.connect_calendar()
+
+    def connect_calendar(self) -> GoogleCalendar:
+        """A new client of the Google calendar, whatever the backend setting (`doctor` checks it; the
+        caller closes it)."""
         from rolebot.services.gcal import GoogleCalendar
         from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
 
         return GoogleCalendar.connect(
-            settings.google_api_url,
+            self.app.settings.google_api_url,
             self.credentials.secret(CALENDAR_ID),
             self.credentials.document(GOOGLE_KEY),
             team_timezone=self.app.config.timezone,
@@ -289,6 +296,10 @@ class Services:
             from rolebot.services.local.terminal import TerminalNotifier
 
             return TerminalNotifier(self.outbox.put)
+        return self.connect_geekbot()
+
+    def connect_geekbot(self) -> GeekbotNotifier:
+        """A new Geekbot client, whatever the backend setting (`doctor` checks it; the caller closes it)."""
         from rolebot.services.geekbot import GeekbotNotifier
         from rolebot.services.secrets import GEEKBOT_TOKEN
 

@@ -4,11 +4,14 @@ like `rolebot.render` never reads a string as markup."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.text import Text
 
 from rolebot.config_report import BUILT_IN, ConfigReport
+from rolebot.preflight import Check
 from rolebot.render import plain, titled_table
 
 
@@ -30,3 +33,20 @@ def config_table(report: ConfigReport) -> RenderableType:
             table.add_row(setting.name, shown_value(setting.value), origin)
         tables.append(table)
     return Group(*tables)
+
+
+STYLES = {"ok": "green", "failed": "red", "skipped": "dim"}
+
+
+def doctor_table(checks: Sequence[Check], roles: Sequence[str]) -> RenderableType:
+    """One row per check: ✓, ✗ (with the fix) or – (not checked, and why)."""
+    table = titled_table(
+        f"Live checks for {', '.join(roles)} (no secret is ever shown)", "", "Service", "Check", "Result"
+    )
+    table.table.columns[3].overflow = "fold"
+    for check in checks:
+        result = Text(check.detail)
+        if check.fix:
+            result.append(f"\n{'fix' if check.status == 'failed' else 'to check it'}: {check.fix}", style="dim")
+        table.add_row(plain(check.mark, STYLES[check.status]), check.service, check.name, result)
+    return table

@@ -91,12 +91,17 @@ def test_which_state_file_a_run_works_on(
 
 @pytest.mark.slow
 def test_the_readme_s_first_command_leaves_a_fresh_clone_clean(tmp_path: Path) -> None:
-    """The repository's tracked files in a new git repository, then the README's first command (run
-    by this environment's rolebot rather than `uv run`): `git status` shows nothing."""
+    """The repository's files (those git tracks, or would once added) in a new git repository, then the
+    README's first command, twice (run by this environment's Python rather than `uv run`): `git status`
+    shows nothing."""
     readme = (REPO / "README.md").read_text()
     assert "uv run rolebot rotate support-triager   # the weekly job" in readme.split("## The commands")[0]
     tracked = subprocess.run(
-        [GIT, "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True
+        [GIT, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split("\0")
     clone = tmp_path / "clone"
     for name in filter(None, tracked):
@@ -117,7 +122,7 @@ def test_the_readme_s_first_command_leaves_a_fresh_clone_clean(tmp_path: Path) -
         done = subprocess.run(
             [sys.executable, "-m", "rolebot", "rotate", "support-triager"],
             cwd=clone,
-            env={**environ, "PYTHONPATH": str(REPO)},
+            env=environ,  # the clone's own rolebot: `python -m` runs the package in the working directory
             capture_output=True,
             text=True,
             check=False,

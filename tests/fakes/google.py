@@ -20,7 +20,8 @@ What it models:
 * **Bearer tokens**: every API call needs a live token (401 `authError` otherwise) whose
   scopes include a calendar scope (403 `insufficientPermissions`), and the service
   account must have the calendar shared with it: not shared → 404 `notFound`; shared
-  read-only → 403 `requiredAccessLevel` on writes.
+  read-only (`reader`, `freeBusyReader`) → 403 `requiredAccessLevel` on writes. A listing's
+  `accessRole` is the caller's access (`owner`, `writer`, `reader`, `freeBusyReader`).
 * **events.list**: `timeMin` (exclusive bound on the end) / `timeMax` (exclusive bound on
   the start), all-day dates taken at midnight in the calendar's time zone; `singleEvents`
   expands simple weekly/daily recurrences into instances (an endless one, without
@@ -95,6 +96,8 @@ CALENDAR_SCOPES = frozenset(
 )
 EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
 MAX_PAGE = 2500
+WRITERS = frozenset({"writer", "owner"})
+"""The access roles that may change events (the others: `reader`, `freeBusyReader`)."""
 
 
 @functools.cache
@@ -187,7 +190,7 @@ class Calendar:
     id: str
     time_zone: str = "UTC"
     summary: str = "Team roles"
-    acl: dict[str, str] = field(default_factory=dict)  # email -> "reader" | "writer"
+    acl: dict[str, str] = field(default_factory=dict)  # email -> "owner" | "writer" | "reader" | "freeBusyReader"
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     reserved: set[str] = field(default_factory=set)  # IDs of purged events: taken, yet not found
 
@@ -500,7 +503,7 @@ class FakeGoogle:
         calendar = self.calendars.get(segments[1])
         if calendar is None or token.email not in calendar.acl:
             return not_found()
-        if method != "GET" and calendar.acl[token.email] != "writer":
+        if method != "GET" and calendar.acl[token.email] not in WRITERS:
             return google_error(403, "requiredAccessLevel", "You need to have writer access to this calendar.")
         if body and payload is None and method in ("POST", "PUT", "PATCH"):
             return google_error(400, "parseError", "Parse Error")
@@ -525,7 +528,7 @@ class FakeGoogle:
     ) -> FakeResponse:
         if len(segments) == 3:
             if method == "GET":
-                return self._list(calendar, query)
+                return self._list(calendar, query, calendar.acl[token.email])
             if method == "POST":
                 return self._insert(calendar, payload, token)
             return google_error(405, "badMethod", "Method not allowed")
@@ -558,7 +561,9 @@ class FakeGoogle:
 
     # events.list
 
-    def _list(self, calendar: Calendar, query: dict[str, list[str]]) -> FakeResponse:
+    def _list(self, calendar: Calendar, query: dict[str, list[str]], role: str) -> FakeResponse:
+        """events.list; `role` is the caller's access to the calendar, which the answer's `accessRole` says."""
+
         def one(name: str) -> str | None:
             values = query.get(name)
             return values[-1] if values else None
@@ -636,7 +641,7 @@ class FakeGoogle:
             "description": "",
             "updated": _now_rfc3339(),
             "timeZone": calendar.time_zone,
-            "accessRole": "writer",
+            "accessRole": role,
             "defaultReminders": [],
             "items": list(chunk),  # serialised at once: no copy needed
         }
