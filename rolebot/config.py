@@ -47,6 +47,9 @@ from rolebot.validation import Strict, issues, listing
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RESERVED_STATE_KEYS = ("standup_manager", "last_rotated", "standups", "notified", "away")
+DEFAULT_FREEZE = {"weekly": 2, "monthly": 0}
+"""Handoffs after the coming one that a replan leaves as they are, unless someone cannot serve."""
+
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -131,10 +134,20 @@ class RoleConfig(Strict):
     day_of_month: StrictInt | None = Field(default=None, ge=1, le=28, validate_default=True)
     tenure: Literal[1, 2]
     horizon: StrictInt = Field(ge=1, le=520)
+    freeze: StrictInt = Field(ge=0, le=519)
+    """The freeze window: how many handoffs after the coming one are not replanned (default: 2
+    for a weekly role, 0 for a monthly one)."""
     question: str = Field(default=GENERIC_QUESTION, min_length=1)
     standup: Standup | None = None
     """The Geekbot standup; a role without one (or with `enabled = false`) runs without Geekbot."""
     slack: SlackConfig = SlackConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_freeze(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "freeze" not in data and data.get("cadence") in DEFAULT_FREEZE:
+            return {**data, "freeze": DEFAULT_FREEZE[data["cadence"]]}
+        return data
 
     @field_validator("weekday", "day_of_month", mode="after")
     @classmethod
@@ -163,6 +176,8 @@ class RoleConfig(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> RoleConfig:
         problems = []
+        if self.freeze >= self.horizon:
+            problems.append(f"freeze ({self.freeze}) must be less than horizon ({self.horizon})")
         allowed = QUESTION_FIELDS if self.tenure == 2 else QUESTION_FIELDS - BUDDY_FIELDS
         notices = NOTICE_FIELDS if self.tenure == 2 else NOTICE_FIELDS - BUDDY_FIELDS
         templates = (

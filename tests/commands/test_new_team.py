@@ -73,8 +73,8 @@ def test_a_one_role_team_from_the_example_runs_init_rotate_schedule_and_history(
     assert rows[0] == "On-call engineer: the next 3 handoffs"
     assert rows[3:] == [
         "2026-11-30 Chloé Martin (U03CLO) from the state",
-        "2026-12-07 Dev Patel (U04DEV) calendar event",
-        "2026-12-14 Amara Diallo (U01AMA) calendar event",
+        "2026-12-07 Dev Patel (U04DEV) round robin (calendar)",
+        "2026-12-14 Amara Diallo (U01AMA) round robin (calendar)",
     ]
 
     assert rolebot("--today", "2026-12-02", "rotate", "on-call").exit_code == 0
