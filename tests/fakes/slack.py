@@ -1,4 +1,4 @@
-"""A faithful fake of the Slack Web API methods rolebot reads (see ../shared/api/slack.md).
+"""A faithful fake of the Slack Web API methods rolebot reads (the protocol facts: README.md).
 
 `FakeSlack` is a handler for `FakeServer` and `mock_transport`:
 
