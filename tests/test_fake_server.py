@@ -51,8 +51,11 @@ def test_an_expected_request_never_made_fails_and_lists_what_was(recorder: Recor
 
 def test_times_is_an_exact_count(recorder: Recorder) -> None:
     recorder.expect("GET", "/v1/standups", times=2)
-    send(recorder, *[("GET", "/v1/standups")] * 3)
-    assert verify_expectations()[0] == "expected GET /v1/standups (2 times), got 3"
+    send(recorder, *[("GET", "/v1/standups")] * 3, ("POST", "/v1/standups"), ("GET", "/v1/standups"))
+    assert verify_expectations() == [
+        "expected GET /v1/standups (2 times), got 4",
+        "requests made: GET /v1/standups × 3, POST /v1/standups, GET /v1/standups",
+    ]
 
 
 def test_times_none_means_at_least_once(recorder: Recorder) -> None:
@@ -93,9 +96,13 @@ def test_nothing_else_alone_means_no_request_at_all(recorder: Recorder) -> None:
     assert verify_expectations()[0] == "unexpected request GET /api/users.list"
 
 
-def test_verifying_forgets_the_recorders_it_checked(recorder: Recorder) -> None:
+def test_verifying_forgets_the_expectations_it_checked(recorder: Recorder) -> None:
     recorder.expect("GET", "/never")
+    recorder.expect_nothing_else()
     assert verify_expectations() != []
+    assert verify_expectations() == []
+    recorder.expect("GET", "/next")  # the next test starts afresh
+    send(recorder, ("GET", "/next"), ("GET", "/other"))
     assert verify_expectations() == []
 
 

@@ -145,8 +145,19 @@ class Recorder:
                 if not any(expectation.matches(request) for expectation in self.expectations)
             )
         if problems:
-            problems.append("requests made: " + (", ".join(f"{r.method} {r.path}" for r in made) or "none"))
+            problems.append("requests made: " + _in_runs([f"{r.method} {r.path}" for r in made]))
         return problems
+
+
+def _in_runs(calls: list[str]) -> str:
+    """`GET /a × 3, POST /b`: the calls in order, repeats counted."""
+    runs: list[list[Any]] = []
+    for call in calls:
+        if runs and runs[-1][0] == call:
+            runs[-1][1] += 1
+        else:
+            runs.append([call, 1])
+    return ", ".join(call if count == 1 else f"{call} × {count}" for call, count in runs) or "none"
 
 
 _watched: list[Recorder] = []
@@ -158,11 +169,17 @@ def _watch(recorder: Recorder) -> None:
 
 
 def verify_expectations() -> list[str]:
-    """Every unmet expectation of the recorders told to expect something since the last call,
-    which forgets them (the `expected_requests` fixture calls it after each test)."""
+    """Every unmet expectation of the recorders told to expect something since the last call.
+    The expectations are then forgotten, so a recorder can serve the next test afresh (the
+    `expected_requests` fixture calls this after each test)."""
     recorders = list(_watched)
     _watched.clear()
-    return [problem for recorder in recorders for problem in recorder.unmet()]
+    problems = []
+    for recorder in recorders:
+        problems.extend(recorder.unmet())
+        recorder.expectations.clear()
+        recorder.exclusive = False
+    return problems
 
 
 def mock_transport(handler: Handler) -> httpx.MockTransport:
