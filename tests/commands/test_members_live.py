@@ -12,7 +12,7 @@ import pytest
 from typer.testing import Result
 
 from tests.conftest import Invoke, Sleeps, one_error_line, read_json
-from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
+from tests.fakes.server import FakeServer, closed_port_url
 from tests.fakes.slack import TOKEN, FakeSlack, demo_workspace, human
 
 Snapshot = Callable[[Path], dict[str, bytes]]
@@ -35,32 +35,10 @@ def slack() -> FakeSlack:
     return demo_workspace()
 
 
-class Switchboard:
-    """Routes the module's one server to the current test's fake Slack workspace."""
-
-    def __init__(self) -> None:
-        self.fake: FakeSlack | None = None
-
-    def __call__(self, request: FakeRequest) -> FakeResponse:
-        assert self.fake is not None, "a request arrived between tests"
-        return self.fake(request)
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[tuple[FakeServer, Switchboard]]:
-    # One server per module: stopping a server waits out its 0.5 s poll interval.
-    board = Switchboard()
-    with FakeServer(board) as server:
-        yield server, board
-
-
 @pytest.fixture
-def server(running: tuple[FakeServer, Switchboard], slack: FakeSlack) -> Iterator[FakeServer]:
-    fake_server, board = running
-    board.fake = slack
-    fake_server.requests.clear()
-    yield fake_server
-    board.fake = None
+def server(slack: FakeSlack) -> Iterator[FakeServer]:
+    with FakeServer(slack) as running:
+        yield running
 
 
 @pytest.fixture
@@ -209,8 +187,10 @@ def test_rotate_dry_run_reads_members_from_live_slack(
 
 
 def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state(
-    rolebot: Invoke, env: dict[str, str], demo: Path, snapshot_files: Snapshot
+    rolebot: Invoke, env: dict[str, str], server: FakeServer, demo: Path, snapshot_files: Snapshot
 ) -> None:
+    server.expect("GET", "/api/usergroups.list")  # once: a refused token is not retried
+    server.expect_nothing_else()
     before = snapshot_files(demo)
     bad = env | {"ROLEBOT_BACKEND": "auto", "ROLEBOT_SLACK_TOKEN": "xoxb-0000-revoked-token"}
     result = rolebot("--today", "2026-11-30", "rotate", "support-triager", env=bad)
@@ -227,6 +207,8 @@ def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state
 class Case:
     setup: Callable[[FakeSlack], None]
     message: str
+    requests: dict[str, int | None]
+    """Slack methods called, each so many times (None: at least once), and no other."""
     sleeps: list[float] | None = None
     refused: bool = False
 
@@ -248,31 +230,43 @@ CASES = {
         lambda f: f.tokens.clear(),
         "Error: Slack: Slack does not accept the bot token (invalid_auth) — check the Slack bot token "
         "(ROLEBOT_SLACK_TOKEN or secrets/slack_bot_token.json)",
+        {"usergroups.list": 1},
     ),
     "token revoked": Case(
-        lambda f: f.error("token_revoked", times=None), "Error: Slack: the Slack bot token has been revoked"
+        lambda f: f.error("token_revoked", times=None),
+        "Error: Slack: the Slack bot token has been revoked",
+        {"usergroups.list": 1},
     ),
     "missing scope": Case(
-        _scopes, "Error: Slack: the Slack app lacks the users:read scope that users.info needs (the token has: "
+        _scopes,
+        "Error: Slack: the Slack app lacks the users:read scope that users.info needs (the token has: ",
+        {"usergroups.list": 1, "users.info": None},  # the lookups run at once: some may not start
     ),
     "group not found": Case(
         _drop_group,
         "Error: Slack: no user group @support-triagers in this workspace (user groups: @meeting-facilitators)",
+        {"usergroups.list": 1},
     ),
-    "free plan": Case(_free_plan, "Error: Slack: this Slack workspace's plan has no user groups"),
+    "free plan": Case(
+        _free_plan, "Error: Slack: this Slack workspace's plan has no user groups", {"usergroups.list": 1}
+    ),
     "429 forever": Case(
         lambda f: f.rate_limit(times=None, retry_after=3),
         "Error: Slack: rate limit hit and still in force after 5 tries (HTTP 429) — wait a few minutes",
+        {"usergroups.list": 5},
         sleeps=[3.0] * 4,
     ),
     "503 forever": Case(
-        lambda f: f.server_error(503, times=None), "Error: Slack: the service is failing (HTTP 503, 5 tries)"
+        lambda f: f.server_error(503, times=None),
+        "Error: Slack: the service is failing (HTTP 503, 5 tries)",
+        {"usergroups.list": 5},
     ),
     "html page": Case(
         lambda f: f.html_page(200, times=None),
         "Error: Slack: usergroups.list got HTTP 200 with a body that is not a Slack API answer (text/html)",
+        {"usergroups.list": 1},
     ),
-    "connection refused": Case(lambda f: None, "Error: Slack: cannot reach 127.0.0.1:", refused=True),
+    "connection refused": Case(lambda f: None, "Error: Slack: cannot reach 127.0.0.1:", {}, refused=True),
 }
 
 COMMANDS = {
@@ -289,6 +283,7 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
     command: str,
     rolebot: Invoke,
     env: dict[str, str],
+    server: FakeServer,
     slack: FakeSlack,
     sleeps: Sleeps,
     demo: Path,
@@ -296,6 +291,9 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
 ) -> None:
     scenario = CASES[case]
     scenario.setup(slack)
+    for method, times in scenario.requests.items():
+        server.expect("GET", f"/api/{method}", times)
+    server.expect_nothing_else()
     if scenario.refused:
         env = env | {"ROLEBOT_SLACK_API_URL": f"{closed_port_url()}/api/"}
     before = snapshot_files(demo)

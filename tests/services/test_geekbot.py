@@ -78,6 +78,13 @@ def calls(recorder: Recorder, method: str | None = None) -> list[str]:
     return [f"{r.method} {r.path}" for r in recorder.requests if method is None or r.method == method]
 
 
+def expect(recorder: Recorder, *requests: tuple[str, str, int | None]) -> None:
+    """The requests (method, path, times) this test must make, and no other: checked when it ends."""
+    for method, path, times in requests:
+        recorder.expect(method, path, times)
+    recorder.expect_nothing_else()
+
+
 def failure(action: Callable[[], object], *, key: str = DEMO_KEY) -> str:
     """The one-line error an action ends with; it never contains the API key."""
     with pytest.raises(ServiceError) as caught:
@@ -235,8 +242,9 @@ def test_a_changed_question_is_planned_as_an_update(notifier: GeekbotNotifier) -
 # -- errors -------------------------------------------------------------------------------
 
 
-def test_a_wrong_key_is_refused_with_where_the_key_lives(connect: Connect) -> None:
+def test_a_wrong_key_is_refused_with_where_the_key_lives(connect: Connect, recorder: Recorder) -> None:
     wrong = "api_0000wrong0key0000000000000000"
+    expect(recorder, ("GET", "/v1/standups", 1))  # a refused key is not retried
 
     text = failure(lambda: connect(key=wrong).find_standup("SupportTriagerStandup"), key=wrong)
 
@@ -254,8 +262,9 @@ def test_a_bearer_key_is_refused_by_geekbot(fake: FakeGeekbot) -> None:
     assert (raw.status_code, raw.json()) == (200, [])
 
 
-def test_a_key_whose_owner_may_not_edit_the_standup(connect: Connect, fake: FakeGeekbot) -> None:
+def test_a_key_whose_owner_may_not_edit_the_standup(connect: Connect, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.seed(owner=ADA, name="SupportTriagerStandup", users=[ADA, BRUNO])
+    expect(recorder, ("GET", "/v1/standups", 1), ("PATCH", "/v1/standups/*", 1))
     theirs = connect(key=OTHER_KEY).find_standup("SupportTriagerStandup")
     assert theirs is not None
 
@@ -278,6 +287,7 @@ def test_a_key_whose_owner_may_not_edit_the_standup(connect: Connect, fake: Fake
 def test_validation_errors_show_geekbots_message(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, wanted: StandupSpec, message: str
 ) -> None:
+    expect(recorder, ("POST", "/v1/standups", 1))  # a rejected create is neither retried nor looked up
     text = failure(lambda: notifier.create_standup(wanted))
 
     assert f"rejected creating the standup SupportTriagerStandup (HTTP 400): {message}" in text
@@ -285,7 +295,10 @@ def test_validation_errors_show_geekbots_message(
     assert fake.standups == {}
 
 
-def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
+def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(
+    notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
+) -> None:
+    expect(recorder, ("POST", "/v1/standups", 1), ("GET", "/v1/standups", 1), ("PATCH", "/v1/standups/*", 1))
     notifier.create_standup(spec())
     existing = notifier.find_standup("SupportTriagerStandup")
     assert existing is not None
@@ -297,8 +310,9 @@ def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(notifier: GeekbotNo
     assert "run the command again: rolebot will create it anew" in text
 
 
-def test_a_plan_without_api_access(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
+def test_a_plan_without_api_access(notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.fail(403, times=None, body={"error": "API access is not included in your plan"})
+    expect(recorder, ("GET", "/v1/standups", 1))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -306,8 +320,9 @@ def test_a_plan_without_api_access(notifier: GeekbotNotifier, fake: FakeGeekbot)
     assert "plan must include API access" in text
 
 
-def test_a_bare_string_error_body_is_shown(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
+def test_a_bare_string_error_body_is_shown(notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.fail(422, method="POST", body="Unprocessable")
+    expect(recorder, ("POST", "/v1/standups", 1))
 
     text = failure(lambda: notifier.create_standup(spec()))
 
@@ -335,6 +350,7 @@ def test_a_rate_limit_that_lasts_ends_in_a_clear_error(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, sleeps: Sleeps
 ) -> None:
     fake.fail(429, times=None, headers={"Retry-After": "2"})
+    expect(recorder, ("GET", "/v1/standups", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -347,6 +363,7 @@ def test_a_failing_service_is_retried_a_bounded_number_of_times(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, sleeps: Sleeps
 ) -> None:
     fake.fail(503, times=None)
+    expect(recorder, ("GET", "/v1/standups", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -416,6 +433,7 @@ def test_a_create_whose_lookup_fails_too_stops_without_resending(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
 ) -> None:
     fake.fail(500, times=None)
+    expect(recorder, ("POST", "/v1/standups", 1), ("GET", "/v1/standups", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.create_standup(spec()))
 
@@ -459,7 +477,8 @@ def test_a_base_url_that_redirects_is_a_clear_error(connect: Connect, fake: Fake
     assert fake.standups == {}
 
 
-def test_several_standups_with_the_same_name(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
+def test_several_standups_with_the_same_name(notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder) -> None:
+    expect(recorder, ("GET", "/v1/standups", 1))
     first = fake.seed(name="SupportTriagerStandup", users=[DEMO_OWNER])
     second = fake.seed(name="SupportTriagerStandup", users=[BRUNO, DEMO_OWNER])
 
@@ -473,7 +492,9 @@ def test_an_answer_that_is_not_geekbots_is_a_clear_error(connect: Connect) -> No
     def not_geekbot(request: FakeRequest) -> FakeResponse:
         return FakeResponse.json({"data": [], "has_more": False})
 
-    text = failure(lambda: connect(handler=not_geekbot).find_standup("SupportTriagerStandup"))
+    other = Recorder(not_geekbot)
+    expect(other, ("GET", "/v1/standups", 1))  # an answer in the wrong shape is not retried
+    text = failure(lambda: connect(handler=other).find_standup("SupportTriagerStandup"))
 
     assert "unexpected answer from api.geekbot.com to GET /v1/standups" in text
     assert "ROLEBOT_GEEKBOT_API_URL" in text
@@ -483,7 +504,9 @@ def test_a_standup_in_an_unexpected_shape_is_an_error_naming_every_problem(conne
     def odd_standup(request: FakeRequest) -> FakeResponse:
         return FakeResponse.json([{"name": "SupportTriagerStandup", "questions": [{"id": 7}], "users": "everyone"}])
 
-    text = failure(lambda: connect(handler=odd_standup).find_standup("SupportTriagerStandup"))
+    odd = Recorder(odd_standup)
+    expect(odd, ("GET", "/v1/standups", 1))
+    text = failure(lambda: connect(handler=odd).find_standup("SupportTriagerStandup"))
 
     assert (
         "unexpected answer from api.geekbot.com to GET /v1/standups (id: Field required; "
