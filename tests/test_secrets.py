@@ -144,6 +144,7 @@ def test_a_sops_file_with_a_value_left_in_clear_is_refused_naming_the_key(age: N
     )
 
 
+@pytest.mark.slow
 def test_secrets_check_reports_values_in_clear_and_stray_files_without_showing_them(
     age: None, tmp_path: Path, rolebot: Invoke
 ) -> None:
@@ -212,6 +213,7 @@ def barrier_sops(tmp_path: Path, count: int) -> dict[str, str]:
     return {"ROLEBOT_SOPS": str(script), "SOPS_RUNS": str(runs)}
 
 
+@pytest.mark.slow
 def test_preload_decrypts_every_file_at_the_same_time_once(age: None, tmp_path: Path) -> None:
     secrets = tmp_path / "secrets"
     encrypt(secrets / "slack_bot_token.json", {"slack_bot_token": TOKEN})

@@ -24,6 +24,8 @@ from tests.conftest import REPO
 from tests.fakes.google import load_test_key
 from tests.sops import AGE_KEY, RECIPIENT, sops
 
+pytestmark = pytest.mark.slow  # bash, the real sops and rolebot in subprocesses, per README block
+
 BASH = shutil.which("bash") or "/bin/bash"
 SLACK_TOKEN = "xoxb-docs-0000-1111-2222"
 CONTENTS = {

@@ -87,6 +87,7 @@ def assert_clean_failure(result: Result, google: FakeGoogle, before: dict[str, b
 # --- the weekly job -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_weekly_rotations_keep_the_horizon_filled(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:

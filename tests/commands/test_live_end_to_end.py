@@ -28,6 +28,8 @@ from tests.fakes.slack import TOKEN as SLACK_TOKEN
 from tests.fakes.slack import FakeSlack, demo_workspace
 from tests.sops import AGE_KEY, encrypt
 
+pytestmark = pytest.mark.slow  # every service on a real socket, whole weekly jobs
+
 MONDAY = date(2026, 11, 30)
 STANDUP = "SupportTriagerStandup"
 
@@ -207,7 +209,6 @@ def test_a_failing_service_stops_only_its_steps_and_the_next_run_completes_the_j
     assert starts[-1] == date(2027, 11, 24)  # the horizon is filled
 
 
-@pytest.mark.slow
 def test_no_secret_ever_appears_in_output_or_the_step_summary(live_sops: Live, rolebot: Invoke, tmp_path: Path) -> None:
     live = live_sops
     summary = tmp_path / "summary.md"

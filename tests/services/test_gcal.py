@@ -269,6 +269,7 @@ def race(google: FakeGoogle, sleeps: Sleeps, events: list[NewEvent]) -> list[Wri
     return reports
 
 
+@pytest.mark.slow
 def test_two_concurrent_creators_make_each_event_once(google: FakeGoogle, sleeps: Sleeps) -> None:
     events = weekly(60)
     reports = race(google, sleeps, events)
@@ -282,6 +283,7 @@ def test_two_concurrent_creators_make_each_event_once(google: FakeGoogle, sleeps
         assert sorted(report.done + report.already) == wanted
 
 
+@pytest.mark.slow
 def test_concurrent_restores_still_make_one_event(google: FakeGoogle, sleeps: Sleeps) -> None:
     events = weekly(5)
     first = connect(google, sleeps)
