@@ -132,6 +132,12 @@ def pytest_configure(config: pytest.Config) -> None:
     pytest.MonkeyPatch().setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first, the order kept otherwise: spread over the workers, the longest ones
+    start early instead of finishing last while the other workers wait."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`-n auto` starts one worker per core, except for a run of tests named one by one
