@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rolebot.errors import ServiceError
+from rolebot.errors import ServiceError, StandupGone
 
 if TYPE_CHECKING:
     from rolebot.context import AppContext
@@ -51,17 +51,76 @@ def event_labels(events: Sequence[NewEvent | CalendarEvent]) -> dict[str, str]:
 
 
 def apply_standup(app: AppContext, change: StandupChange) -> str:
-    """Make the notifier match the plan; return what happened, for people."""
+    """Make the notifier match the plan, keep the standup's ID in the state, delete duplicates;
+    return what happened, for people.
+
+    The ID is recorded before duplicates are deleted, so a failed delete never loses it; it is
+    written only when the state does not keep it already."""
+    from rolebot.standups import plan_standup
+
     spec = change.spec
     services = app.services
     notifier = services.notifier()
-    live = services.is_live("notifier")
     if change.existing is None:
-        notifier.create_standup(spec)
-        if not live:
+        created = notifier.create_standup(spec)
+        if not services.is_live("notifier"):
             return f"{spec.name} shown above (local backend: nothing sent)"
-        return f"created {spec.name}; it runs weekly on {', '.join(spec.days)} at {spec.time} ({spec.timezone})"
-    if change.action == "unchanged":
-        return f"{spec.name} already up to date: nothing sent"
-    notifier.update_standup(change.existing, spec)
-    return f"updated the {' and '.join(change.changed)} of {spec.name}, keeping its schedule"
+        standup = created.standup
+        if not created.removed:
+            done = [f"created {spec.name}; it runs weekly on {', '.join(spec.days)} at {spec.time} ({spec.timezone})"]
+        else:
+            newer = "copy" if len(created.removed) == 1 else f"{len(created.removed)} copies"
+            done = [
+                f"another run created {spec.name} at the same time: kept the oldest (id {standup.id}) and deleted "
+                f"the newer {newer} (id {', '.join(created.removed)})"
+            ]
+            catch_up = plan_standup(spec, standup)
+            if catch_up.action == "update":
+                standup = notifier.update_standup(standup, spec)
+                done.append(f"updated its {' and '.join(catch_up.changed)}")
+    elif change.action == "unchanged":
+        standup = change.existing
+        done = [f"{spec.name} already up to date: nothing sent"]
+    else:
+        try:
+            standup = notifier.update_standup(change.existing, spec)
+        except StandupGone:
+            _forget_id(app, change, change.existing.id)  # so that the next run creates the standup anew
+            raise
+        done = [f"updated the {' and '.join(change.changed)} of {spec.name}, keeping its schedule"]
+    done.extend(_record_id(app, change, standup.id))
+    if change.extras:
+        gone = [s.id for s in change.extras if notifier.delete_standup(s)]
+        ids = ", ".join(s.id for s in change.extras)
+        done.append(
+            f"deleted {len(change.extras)} duplicate(s) the key owner had made (id {ids}), keeping the oldest"
+            + ("" if len(gone) == len(change.extras) else f"; {len(change.extras) - len(gone)} already gone")
+        )
+    return "; ".join(done)
+
+
+def _record_id(app: AppContext, change: StandupChange, standup_id: str) -> list[str]:
+    """Keep the standup's ID in the state, unless it is kept already; what that did, for people."""
+    from rolebot.state import update_state
+
+    role = change.record_in
+    if standup_id == change.state_id or not app.services.is_live("notifier"):
+        return []
+    if role is None:
+        return [f"its ID {standup_id} is not recorded (the state is kept as it is)"]
+    written = update_state(app.settings.state_path, app.config, lambda team: team.with_standup_id(role, standup_id))
+    return [f"recorded its ID {standup_id} in the state"] if written else []
+
+
+def _forget_id(app: AppContext, change: StandupChange, gone: str) -> None:
+    """The standup `gone` was deleted meanwhile: if the state keeps its ID, drop it."""
+    from rolebot.state import TeamState, update_state
+
+    role = change.record_in
+    if role is None or change.state_id != gone:
+        return
+
+    def forget(team: TeamState) -> TeamState:
+        return team.with_standup_id(role, None) if team.standup_id(role) == gone else team
+
+    update_state(app.settings.state_path, app.config, forget)

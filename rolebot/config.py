@@ -11,7 +11,7 @@ import string
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
@@ -20,8 +20,18 @@ from rolebot.errors import ConfigError, UsageError
 from rolebot.validation import Strict, describe
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-RESERVED_STATE_KEYS = ("standup_manager", "last_rotated")
+RESERVED_STATE_KEYS = ("standup_manager", "last_rotated", "standups", "notified", "away")
 QUESTION_FIELDS = {"first_name", "name", "title", "handoff", "buddy", "buddy_first_name"}
+SAMPLE_FIELDS = {
+    "first_name": "Ada",
+    "name": "Ada Okafor",
+    "title": "Support Triager",
+    "handoff": "Wednesday 2 December 2026",
+    "buddy": "Bruno Silva",
+    "buddy_first_name": "Bruno",
+}
+"""What a question template is tried with when the config loads, so a template that cannot be
+formatted (`{first_name!z}`, `{first_name:>>>}`) is a config error, never a failed rotation."""
 BUDDY_FIELDS = {"buddy", "buddy_first_name"}
 
 TRIAGER_QUESTION = (
@@ -46,6 +56,7 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
         "title": "Support Triager",
         "legacy_titles": ["Support Steward"],
         "state_key": "support_triager",
+        "legacy_state_keys": ["support_steward"],
         "usergroup": "support-triagers",
         "cadence": "weekly",
         "weekday": "wednesday",
@@ -97,6 +108,8 @@ class RoleConfig(Strict):
     title: str = Field(min_length=1)
     legacy_titles: tuple[str, ...] = ()
     state_key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    legacy_state_keys: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ...] = ()
+    """Older keys of the role in the state file (read as this role, written back as the file had them)."""
     usergroup: str = Field(min_length=1)
     cadence: Literal["weekly", "monthly"]
     weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] | None = None
@@ -113,21 +126,27 @@ class RoleConfig(Strict):
             raise ValueError(f"{value!r} is reserved by the state file")
         return value
 
+    @field_validator("legacy_state_keys")
+    @classmethod
+    def _legacy_not_reserved(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            cls._not_reserved(value)
+        return values
+
     @model_validator(mode="after")
     def _consistent(self) -> RoleConfig:
         if self.cadence == "weekly" and self.weekday is None:
             raise ValueError("a weekly role needs `weekday`")
         if self.cadence == "monthly" and self.day_of_month is None:
             raise ValueError("a monthly role needs `day_of_month` (1-28)")
-        fields = _template_fields(self.question)
         allowed = QUESTION_FIELDS if self.tenure == 2 else QUESTION_FIELDS - BUDDY_FIELDS
-        unknown = sorted(fields - allowed)
-        if unknown:
-            raise ValueError(
-                f"question uses unknown placeholder(s) {', '.join('{' + f + '}' for f in unknown)}; "
-                f"available: {', '.join('{' + f + '}' for f in sorted(allowed))}"
-            )
+        _check_template(self.question, allowed)
         return self
+
+    @property
+    def state_keys(self) -> tuple[str, ...]:
+        """Every key the role may have in the state file: its own, then older ones."""
+        return (self.state_key, *self.legacy_state_keys)
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -157,9 +176,10 @@ class Config(Strict):
     def _unique_state_keys(self) -> Config:
         seen: dict[str, str] = {}
         for key, role in self.roles.items():
-            if role.state_key in seen:
-                raise ValueError(f"roles {seen[role.state_key]!r} and {key!r} share state_key {role.state_key!r}")
-            seen[role.state_key] = key
+            for state_key in role.state_keys:
+                if state_key in seen:
+                    raise ValueError(f"roles {seen[state_key]!r} and {key!r} share state_key {state_key!r}")
+                seen[state_key] = key
         return self
 
     def role(self, key: str) -> RoleConfig:
@@ -169,10 +189,26 @@ class Config(Strict):
             raise UsageError(f"unknown role {key!r}", f"choose one of: {', '.join(sorted(self.roles))}") from None
 
 
-def _template_fields(template: str) -> set[str]:
+def _check_template(template: str, allowed: set[str]) -> None:
+    """The question must name only `allowed` placeholders, and format: it is tried with sample
+    values, so that a bad conversion or format spec is found when the config loads."""
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        parts = list(string.Formatter().parse(template))
     except ValueError as exc:
+        raise ValueError(f"question is not a valid template: {exc}") from None
+    fields = {name for _, name, _, _ in parts if name is not None}
+    unknown = sorted(fields - allowed)
+    if unknown:
+        raise ValueError(
+            f"question uses unknown placeholder(s) {', '.join('{' + f + '}' for f in unknown)}; "
+            f"available: {', '.join('{' + f + '}' for f in sorted(allowed))}"
+        )
+    nested = next((f"{{{name}:{spec}}}" for _, name, spec, _ in parts if spec and "{" in spec), None)
+    if nested is not None:
+        raise ValueError(f"question: {nested} takes its format from another placeholder; write the format itself")
+    try:
+        template.format(**{name: SAMPLE_FIELDS[name] for name in allowed})
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
         raise ValueError(f"question is not a valid template: {exc}") from None
 
 
@@ -212,16 +248,25 @@ def build_config(raw: Mapping[str, Any], source: str) -> Config:
         raise ConfigError(f"{source}: {describe(exc, skip={'key'})}", "fix that setting") from None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, shown: str | None = None) -> dict[str, Any]:
+    name = shown or str(path)
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist", "check --config / ROLEBOT_CONFIG") from None
+        raise ConfigError(f"config file {name} does not exist", "check --config / ROLEBOT_CONFIG") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {name} is a directory", "give the path of a TOML file") from None
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}", "check its permissions") from None
+        raise ConfigError(f"cannot read config file {name}: {exc.strerror or exc}", "check its permissions") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{name} is not UTF-8 text (byte {exc.start}: {exc.reason})", "save it with UTF-8 encoding"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}", "fix the syntax") from None
+        raise ConfigError(f"{name} is not valid TOML: {exc}", "fix the syntax") from None
+    except RecursionError:
+        raise ConfigError(f"{name} nests tables or arrays too deeply", "flatten it") from None
 
 
 def load_config(explicit: Path | None, cwd: Path) -> Config:
@@ -230,10 +275,11 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         return build_config(_read_toml(explicit), str(explicit))
     local = cwd / "rolebot.toml"
     if local.is_file():
-        return build_config(_read_toml(local), "rolebot.toml")
+        return build_config(_read_toml(local, "rolebot.toml"), "rolebot.toml")
     pyproject = cwd / "pyproject.toml"
     if pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("rolebot")
+        tool = _read_toml(pyproject, "pyproject.toml").get("tool", {})
+        table = tool.get("rolebot") if isinstance(tool, Mapping) else None
         if table is not None:
             if not isinstance(table, Mapping):
                 raise ConfigError("pyproject.toml: [tool.rolebot] must be a table", "see README")

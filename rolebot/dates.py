@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+FIRST = date(1900, 1, 1)
+LAST = date(2999, 12, 31)
+"""The dates rolebot plans with. Planning reaches at most a few decades from a date people give
+(the longest horizon is 520 months), so no date arithmetic from a date in this range can leave
+the calendar `datetime` knows (years 1 to 9999)."""
+
+
+def out_of_range(day: date) -> str | None:
+    """Why `day` cannot be planned with, or None when it can."""
+    if FIRST <= day <= LAST:
+        return None
+    return f"{day.isoformat()} is out of range: rolebot plans with dates from {FIRST} to {LAST}"
+
 
 def iso_date(value: object) -> date | None:
     """`value` as a date if it is a string written exactly YYYY-MM-DD, else None.
@@ -38,10 +51,14 @@ def iso_date(value: object) -> date | None:
 
 
 def parse_date(value: str, option: str) -> date:
-    """A date given on the command line; anything but YYYY-MM-DD is a usage error naming the option."""
+    """A date given on the command line; anything but YYYY-MM-DD, or a date out of range, is a
+    usage error naming the option."""
     parsed = iso_date(value)
     if parsed is None:
         raise UsageError(f"{option}: {value!r} is not a date", "write it as YYYY-MM-DD")
+    problem = out_of_range(parsed)
+    if problem is not None:
+        raise UsageError(f"{option}: {problem}", "give a date in that range")
     return parsed
 
 
@@ -79,9 +96,18 @@ def handoff_on_or_after(day: date, role: RoleConfig) -> date:
 
 
 def handoff_on_or_before(day: date, role: RoleConfig) -> date:
-    """The last handoff day on or before `day`."""
-    after = handoff_on_or_after(day, role)
-    return after if after == day else shift(after, role, -1)
+    """The last handoff day on or before `day`: where a date that is not a handoff day (one from
+    the state, the calendar, or an older handoff day of the config) belongs."""
+    if role.cadence == "weekly":
+        target = WEEKDAYS.index(role.weekday or "monday")
+        return day - timedelta(days=(day.weekday() - target) % 7)
+    dom = role.day_of_month or 1
+    month = day if day.day >= dom else _plain(_pendulum(day).subtract(months=1))
+    return month.replace(day=dom)
+
+
+def is_handoff(day: date, role: RoleConfig) -> bool:
+    return handoff_on_or_before(day, role) == day
 
 
 def human(day: date) -> str:

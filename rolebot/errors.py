@@ -61,3 +61,7 @@ class BusyError(RolebotError):
 
 class StepsFailed(RolebotError):
     """Some steps of a multi-step command failed; each was already reported."""
+
+
+class StandupGone(ServiceError):
+    """The standup was deleted while rolebot was changing it: the ID the state keeps names nothing now."""

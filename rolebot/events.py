@@ -84,21 +84,35 @@ def _names(members: Sequence[Member], limit: int = 12) -> str:
 
 
 class CalendarView:
-    """A role's events by start date, with members resolved on demand."""
+    """A role's events by the handoff each one starts, with members resolved on demand.
+
+    An event that starts on a day that is not a handoff day (made before the role's handoff day
+    changed, or by hand) counts for the handoff on or before its start, unless an event starts on
+    that handoff day itself; `moved` lists such events, so planners can say the series moves.
+    """
 
     def __init__(self, role: RoleConfig, events: Iterable[CalendarEvent], order: Sequence[Member]) -> None:
         self.role = role
         self.order = tuple(order)
         self.events = role_events(role, events)
         self._by_date: dict[date, list[CalendarEvent]] = {}
+        moved: dict[date, list[CalendarEvent]] = {}
         for event in self.events:
-            self._by_date.setdefault(event.start, []).append(event)
+            problem = dates.out_of_range(event.start)
+            if problem is not None:
+                raise RotationError(f"calendar event {event.describe()}: {problem}", "move or delete the event")
+            day = dates.handoff_on_or_before(event.start, role)
+            (self._by_date if day == event.start else moved).setdefault(day, []).append(event)
+        for day, off_day in moved.items():
+            self._by_date.setdefault(day, off_day)
+        self.moved = tuple(e for e in self.events if dates.handoff_on_or_before(e.start, role) != e.start)
 
     def has(self, day: date) -> bool:
         return day in self._by_date
 
     def last_start(self) -> date | None:
-        return self.events[-1].start if self.events else None
+        """The last handoff that has an event."""
+        return max(self._by_date) if self._by_date else None
 
     def starting_between(self, first: date, last: date | None) -> list[CalendarEvent]:
         return [e for e in self.events if e.start >= first and (last is None or e.start <= last)]

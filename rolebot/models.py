@@ -97,8 +97,34 @@ class ExistingStandup:
     days: tuple[str, ...]
     time: str
     timezone: str
-    questions: tuple[str, ...]
+    questions: tuple[str | None, ...]
+    """Each question's text; None for a question without one (a template or random question)."""
     participants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StandupSearch:
+    """What looking for a role's standup found."""
+
+    standup: ExistingStandup | None = None
+    """The standup to keep up to date; None if there is none to be seen."""
+    extras: tuple[ExistingStandup, ...] = ()
+    """Newer standups of the same name that the key owner also created (left by runs at the same
+    time): duplicates, to be deleted."""
+    unseen_id: str | None = None
+    """The standup ID the state keeps, when that standup cannot be seen and nothing can tell
+    whether it still exists (it was deleted, or the key owner was removed from it)."""
+
+
+@dataclass(frozen=True)
+class CreatedStandup:
+    """What creating a standup left: the one to keep, and the duplicates this run deleted."""
+
+    standup: ExistingStandup
+    """The standup this run created, or an older one of the same name another run created at the
+    same time."""
+    removed: tuple[str, ...] = ()
+    """IDs of the standups this run created and then deleted because an older one existed."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -27,6 +27,14 @@ def app_context(ctx: typer.Context) -> AppContext:
     if not isinstance(root.obj, AppContext):
         root.obj = AppContext()
     return root.obj
+
+
+def _command_context(kwargs: dict[str, Any]) -> typer.Context | None:
+    """The context a command received as `ctx`. Typer passes the Context of the click it bundles,
+    which is not an instance of `typer.Context` (a subclass of it), so it is recognised by what
+    it does, not by its class."""
+    ctx = kwargs.get("ctx")
+    return ctx if callable(getattr(ctx, "find_root", None)) else None
 
 
 def _error_line(text: str) -> None:
@@ -53,8 +61,8 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             _error_line("interrupted — re-running the command is safe")
             raise typer.Exit(130) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
-            ctx = kwargs.get("ctx")
-            verbose = isinstance(ctx, typer.Context) and app_context(ctx).options.verbose
+            ctx = _command_context(kwargs)
+            verbose = ctx is not None and app_context(ctx).options.verbose
             if verbose:
                 from rolebot.redaction import redact
 
@@ -65,8 +73,8 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             )
             raise typer.Exit(1) from None
         finally:
-            ctx = kwargs.get("ctx")
-            if isinstance(ctx, typer.Context) and ctx.find_root().obj is not None:
+            ctx = _command_context(kwargs)
+            if ctx is not None and ctx.find_root().obj is not None:
                 app_context(ctx).close()
 
     return wrapper
@@ -88,7 +96,7 @@ def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int]
     """A progress bar on stderr; yields `advance(n)`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=app.err, transient=False) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)

@@ -13,7 +13,7 @@ from rolebot import dates
 from rolebot.config import RoleConfig
 from rolebot.errors import RolebotError, UsageError
 from rolebot.events import CalendarView, match_name
-from rolebot.models import CalendarEvent, ExistingStandup, Member
+from rolebot.models import CalendarEvent, Member, StandupSearch
 from rolebot.rotation import PlanInputs, rotation_order
 from rolebot.state import RoleState, TeamState, load_state
 
@@ -32,7 +32,7 @@ class Reads:
 
     members: Future[list[Member]] | None = None
     events: Future[list[CalendarEvent]] | None = None
-    standup: Future[ExistingStandup | None] | None = None
+    standup: Future[StandupSearch] | None = None
 
     def order(self) -> tuple[Member, ...]:
         members: list[Member] = _result(self.members, "members")
@@ -47,7 +47,8 @@ class Reads:
         order = self.order()
         return PlanInputs(role, state, order, self.calendar(role, order), handoff)
 
-    def existing_standup(self) -> ExistingStandup | None:
+    def standup_search(self) -> StandupSearch | None:
+        """What looking for the standup found; None if it was not looked for."""
         return None if self.standup is None else self.standup.result()
 
 
@@ -64,16 +65,19 @@ def read_services(
     members: bool = False,
     events_from: date | None = None,
     standup: bool = False,
+    standup_id: str | None = None,
 ) -> Reads:
     """Read members, calendar events and the standup at the same time (building each client,
-    decrypting its credentials included, in its own thread), then show the backends used."""
+    decrypting its credentials included, in its own thread), then show the backends used.
+
+    The standup is looked for by `standup_id` (the ID the state keeps) first, then by name."""
     services = app.services
     start = events_from
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="rolebot-read") as pool:
         reads = Reads(
             pool.submit(lambda: services.members().members(role.usergroup)) if members else None,
             pool.submit(lambda: services.calendar().list_events(start, None)) if start else None,
-            pool.submit(lambda: services.notifier().find_standup(role.standup.name)) if standup else None,
+            pool.submit(lambda: services.notifier().find_standup(role.standup.name, standup_id)) if standup else None,
         )
     used: tuple[tuple[ServiceKind, object], ...] = (
         ("members", reads.members),

@@ -1,4 +1,10 @@
-"""Rich renderables for plans and results. Pure: each function returns something to print."""
+"""Rich renderables for plans and results. Pure: each function returns something to print.
+
+Every string shown here comes from outside at some point (display names, titles, event summaries,
+questions, paths), so none is ever read as rich markup: each one becomes a `Text` through `plain`,
+and the consoles themselves are made with markup off (`rolebot.context`). A display name
+`[bold red]x[/bold red]` is shown with its brackets.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,11 @@ from rolebot.standups import StandupChange
 from rolebot.state import Person
 
 
+def plain(text: str | Text, style: str = "") -> Text:
+    """`text` as it is, never as markup: the one way a string reaches the screen."""
+    return text if isinstance(text, Text) else Text(text, style=style)
+
+
 class _Titled:
     """A table with its title on a line of its own (a title on the table wraps to its width)."""
 
@@ -26,13 +37,13 @@ class _Titled:
         self.title = title
         self.table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         for column in columns:
-            self.table.add_column(column)
+            self.table.add_column(plain(column))
 
     def add_row(self, *cells: str | Text) -> None:
-        self.table.add_row(*cells)
+        self.table.add_row(*(plain(cell) for cell in cells))
 
     def __rich__(self) -> Group:
-        return Group(Text(self.title, style="bold"), self.table)
+        return Group(plain(self.title, style="bold"), self.table)
 
 
 def _table(title: str, *columns: str) -> _Titled:
@@ -68,26 +79,28 @@ def rotation_table(plan: RotationPlan) -> RenderableType:
         table = _table(title, "Slot", "Serving")
         for slot, person in zip(role.slots, plan.before.slots, strict=False):
             table.add_row(slot, _who(person))
-        return table  # the step line says it was already rotated
+        return _with_notes(table, plan.notes[1:], plan.warnings)  # the step line says notes[0]
     table = _table(title, "Slot", "Before", "After", "Why")
     for index, slot in enumerate(role.slots):
         before = plan.before.slots[index] if index < len(plan.before.slots) else None
         after = plan.after[index] if index < len(plan.after) else None
         why = "moves up" if index > 0 else SOURCE_TEXT.get(plan.sources[0], plan.sources[0])
         table.add_row(slot, _who(before), _who(after), why)
-    return _with_notes(table, plan.notes)
+    return _with_notes(table, plan.notes, plan.warnings)
 
 
-def _with_notes(table: _Titled, notes: Sequence[str]) -> RenderableType:
-    if not notes:
+def _with_notes(table: _Titled, notes: Sequence[str], warnings: Sequence[str] = ()) -> RenderableType:
+    if not notes and not warnings:
         return table
-    return Group(table, *(Text(f"note: {note}", style="yellow") for note in notes))
+    lines = [plain(f"warning: {text}", style="yellow") for text in dict.fromkeys(warnings)]
+    lines += [plain(f"note: {note}", style="yellow") for note in notes]
+    return Group(table, *lines)
 
 
 def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableType:
     items = [i for i in plan.items if i.action == "create"] if only_changes else list(plan.items)
     if not plan.items:
-        return Group(*(Text(note) for note in plan.notes))
+        return Group(*(plain(note) for note in plan.notes))
     creating = sum(1 for i in plan.items if i.action == "create")
     title = f"{plan.role.title} calendar: {creating} to create, {len(plan.items) - creating} already there"
     table = _table(title, "Starts", "Ends", "Who", "Action", "Why")
@@ -109,7 +122,9 @@ def delete_table(plan: DeletePlan) -> RenderableType:
     return table
 
 
-def schedule_table(title: str, rows: Sequence[ScheduleRow], with_buddy: bool) -> RenderableType:
+def schedule_table(
+    title: str, rows: Sequence[ScheduleRow], with_buddy: bool, notes: Sequence[str] = ()
+) -> RenderableType:
     columns = ["Handoff", "Comes in", *(["Stays on (buddy)"] if with_buddy else []), "Why"]
     table = _table(title, *columns)
     for row in rows:
@@ -118,20 +133,30 @@ def schedule_table(title: str, rows: Sequence[ScheduleRow], with_buddy: bool) ->
             cells.append(_who(row.buddy))
         cells.append(row.problem or SOURCE_TEXT.get(row.source, row.source))
         table.add_row(*cells)
-    return table
+    return _with_notes(table, notes, [row.warning for row in rows if row.warning])
 
 
 def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="bold")
     fields.add_column()
-    fields.add_row("standup", spec.name)
-    fields.add_row("channel", spec.channel)
-    fields.add_row("schedule", f"{', '.join(spec.days)} at {spec.time} ({spec.timezone})")
-    fields.add_row("wait time", "ask at the exact time" if spec.wait_time in (None, -1) else f"{spec.wait_time} min")
-    fields.add_row("participants", ", ".join(spec.participant_names or spec.participants))
-    body = Group(Text(spec.question), Text(""), fields)
-    return Panel(body, title=f"Geekbot standup {spec.name}", subtitle=subtitle, subtitle_align="right", expand=False)
+    rows = (
+        ("standup", spec.name),
+        ("channel", spec.channel),
+        ("schedule", f"{', '.join(spec.days)} at {spec.time} ({spec.timezone})"),
+        ("wait time", "ask at the exact time" if spec.wait_time in (None, -1) else f"{spec.wait_time} min"),
+        ("participants", ", ".join(spec.participant_names or spec.participants)),
+    )
+    for name, value in rows:
+        fields.add_row(plain(name), plain(value))
+    body = Group(plain(spec.question), plain(""), fields)
+    return Panel(
+        body,
+        title=plain(f"Geekbot standup {spec.name}"),
+        subtitle=plain(subtitle),
+        subtitle_align="right",
+        expand=False,
+    )
 
 
 def unsent(item: Unsent) -> RenderableType:
@@ -141,15 +166,22 @@ def unsent(item: Unsent) -> RenderableType:
 
 def standup_preview(change: StandupChange) -> RenderableType:
     """What a dry run would send, and what that changes."""
-    return Group(standup_panel(change.spec, "dry run: nothing sent"), Text(standup_change_text(change)))
+    return Group(standup_panel(change.spec, "dry run: nothing sent"), plain(standup_change_text(change)))
 
 
 def standup_change_text(change: StandupChange) -> str:
     if change.action == "create":
-        return f"would create the standup {change.spec.name} (it runs weekly on {', '.join(change.spec.days)})"
-    if change.action == "update":
-        return f"would update {', '.join(change.changed)} of the standup {change.spec.name}, keeping its schedule"
-    return f"the standup {change.spec.name} already says this: nothing to send"
+        text = f"would create the standup {change.spec.name} (it runs weekly on {', '.join(change.spec.days)})"
+    elif change.action == "update":
+        text = f"would update {', '.join(change.changed)} of the standup {change.spec.name}, keeping its schedule"
+    else:
+        text = f"the standup {change.spec.name} already says this: nothing to send"
+    if change.new_id is not None and change.record_in is not None:
+        text += f"\nwould record its ID {change.new_id} in the state"
+    if change.existing is not None and change.extras:
+        ids = ", ".join(s.id for s in change.extras)
+        text += f"\nwould delete {len(change.extras)} newer duplicate(s) (id {ids}), keeping id {change.existing.id}"
+    return text
 
 
 def state_table(

@@ -64,14 +64,40 @@ def resolve_person(person: Person, order: Sequence[Member], role: RoleConfig, wh
     )
 
 
+def same_person(person: Person, member: Member) -> bool:
+    """Whether a state entry names `member`: by Slack ID, or by name when the entry has none."""
+    return person.id == member.id if person.id else bool(match_name(person.name, [member]))
+
+
+def named_as_stored(person: Person, order: Sequence[Member]) -> Member:
+    """Someone rolebot only names (never chooses nor notifies): the member the entry means if
+    one matches, else the stored name, with the stored ID (empty if none)."""
+    if person.id:
+        return next((m for m in order if m.id == person.id), Member(person.id, person.name))
+    found = match_name(person.name, order)
+    return found[0] if len(found) == 1 else Member("", person.name)
+
+
 @dataclass(frozen=True)
 class Starter:
-    """Who starts serving at one handoff, and how rolebot knows."""
+    """Who starts serving at one handoff, and how rolebot knows.
+
+    `member` is None when the calendar names nobody rolebot can match (`problem` says why), or
+    when the state names someone who matches no member: then `stored` is the state's entry, shown
+    by its stored name; it is an error only where rolebot must choose or notify that person."""
 
     day: date
     member: Member | None
     source: Source
     problem: RotationError | None = None
+    stored: Person | None = None
+    warning: str | None = None
+    """For a state entry nobody matches: what to say where it is only shown."""
+
+    @property
+    def who(self) -> Member | Person | None:
+        """The member, or the state's entry for someone who matches none (for people to read)."""
+        return self.member or self.stored
 
 
 class Timeline:
@@ -83,14 +109,16 @@ class Timeline:
         role: RoleConfig,
         order: Sequence[Member],
         calendar: CalendarView,
-        fixed: Mapping[date, Member] | None = None,
+        fixed: Mapping[date, Member | Starter] | None = None,
         fixed_source: Source = "state",
     ) -> None:
+        """`fixed`: who starts on given dates, as starters, or as members known from `fixed_source`."""
         self.role = role
         self.order = tuple(order)
         self.calendar = calendar
-        self.fixed = dict(fixed or {})
-        self.fixed_source = fixed_source
+        self.fixed = {
+            day: s if isinstance(s, Starter) else Starter(day, s, fixed_source) for day, s in (fixed or {}).items()
+        }
 
     def walk(self, first: date, last: date, previous: Member | None = None) -> list[Starter]:
         """Starters for every handoff from `first` to `last`, inclusive.
@@ -103,7 +131,7 @@ class Timeline:
         out: list[Starter] = []
         while day <= last:
             if day in self.fixed:
-                starter = Starter(day, self.fixed[day], self.fixed_source)
+                starter = self.fixed[day]
             elif self.calendar.has(day):
                 try:
                     starter = Starter(day, self.calendar.member_at(day), "calendar")
@@ -132,20 +160,73 @@ class PlanInputs:
     handoff: date
 
 
-def fixed_from_state(inputs: PlanInputs, *, before: date | None = None) -> dict[date, Member]:
-    """Starters the state records: the newest slot started at the last rotation, the next one a
-    period earlier. A state without `last_rotated` is taken to describe the previous handoff.
-    Only dates before `before` are kept (used by --force to redo a rotation)."""
+def described_handoff(inputs: PlanInputs) -> date:
+    """The handoff at which the state's newest slot started.
+
+    `last_rotated` says it, read as the handoff on or before it (a date that is not a handoff day
+    comes from a hand edit or an older handoff day). A state without it was written by the old
+    scripts, on the Monday before the handoff it describes, or by hand: when the calendar names
+    its newest member for the coming handoff, it describes that one; otherwise the previous one.
+    """
+    role, state, handoff = inputs.role, inputs.state, inputs.handoff
+    if state.last_rotated is not None:
+        return dates.handoff_on_or_before(state.last_rotated, role)
+    newest = state.slots[0] if state.slots else None
+    if newest is not None and inputs.calendar.has(handoff):
+        try:
+            named = inputs.calendar.member_at(handoff)
+        except RotationError:
+            named = None  # the rotation reports it
+        if named is not None and same_person(newest, named):
+            return handoff
+    return dates.shift(handoff, role, -1)
+
+
+def fixed_from_state(inputs: PlanInputs, *, before: date | None = None) -> dict[date, Starter]:
+    """Starters the state records: the newest slot started at the handoff the state describes, the
+    next one a period earlier. Only dates before `before` are kept (used by --force to redo a
+    rotation). Someone nobody matches is kept with the problem, to be shown by the stored name."""
     role, state = inputs.role, inputs.state
-    last = state.last_rotated or dates.shift(inputs.handoff, role, -1)
-    fixed: dict[date, Member] = {}
+    last = described_handoff(inputs)
+    fixed: dict[date, Starter] = {}
     for age, (slot, person) in enumerate(zip(role.slots, state.slots, strict=True)):
         if person is None:
             continue
         day = dates.shift(last, role, -age)
-        if before is None or day < before:
-            fixed[day] = resolve_person(person, inputs.order, role, slot)
+        if before is not None and day >= before:
+            continue
+        try:
+            fixed[day] = Starter(day, resolve_person(person, inputs.order, role, slot), "state")
+        except RotationError as problem:
+            warning = (
+                f"the state's {slot} member {person.name!r} has no Slack ID and its name matches no single "
+                f"member of @{role.usergroup}: shown as stored (rolebot needs neither to choose nor to notify them)"
+            )
+            fixed[day] = Starter(day, None, "state", problem, person, warning)
     return fixed
+
+
+def moved_notes(inputs: PlanInputs) -> list[str]:
+    """What says the series moves: a `last_rotated` or calendar events off the role's handoff day."""
+    role, notes = inputs.role, []
+    day = "the " + _ordinal(role.day_of_month or 1) if role.cadence == "monthly" else f"{role.weekday}s".title()
+    last = inputs.state.last_rotated
+    if last is not None and not dates.is_handoff(last, role):
+        snapped = dates.handoff_on_or_before(last, role)
+        notes.append(f"the state was last rotated for {last}, not a handoff day: read as {dates.human(snapped)}")
+    moved = inputs.calendar.moved
+    if moved:
+        first = moved[0]
+        notes.append(
+            f"{len(moved)} {role.title} event(s) start on another day than the handoff day (from {first.start}): "
+            f"each counts for the handoff on or before it, and the series moves to {day}"
+        )
+    return notes
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -157,13 +238,18 @@ class RotationPlan:
     after: tuple[Member, ...]
     sources: tuple[Source, ...]
     notes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    adopted: bool = False
+    """Already rotated for the handoff by the old scripts: only `last_rotated` is recorded."""
 
     @classmethod
-    def unchanged(cls, role: RoleConfig, handoff: date, state: RoleState) -> RotationPlan:
+    def unchanged(cls, role: RoleConfig, handoff: date, state: RoleState, notes: Sequence[str] = ()) -> RotationPlan:
         note = f"already rotated for {state.last_rotated}; nothing to do (use --force to redo)"
-        return cls(role, handoff, False, state, (), (), (note,))
+        return cls(role, handoff, False, state, (), (), (note, *notes))
 
     def new_state(self) -> RoleState:
+        if self.adopted:
+            return RoleState(self.before.slots, self.handoff)
         if not self.rotate:
             return self.before
         return RoleState(tuple(Person.of(m) for m in self.after), self.handoff)
@@ -178,8 +264,17 @@ def plan_rotation(inputs: PlanInputs, *, force: bool = False) -> RotationPlan:
     """Plan the rotation for the handoff. Idempotent: a role already rotated for this or a later
     handoff is left alone unless `force`, which redoes the rotation for that handoff."""
     role, state, order, handoff = inputs.role, inputs.state, inputs.order, inputs.handoff
+    notes = moved_notes(inputs)
     if already_rotated(state, handoff, force=force):
-        return RotationPlan.unchanged(role, handoff, state)
+        return RotationPlan.unchanged(role, handoff, state, notes)
+    if state.last_rotated is None and described_handoff(inputs) == handoff and not force:
+        held = state.slots[0]
+        note = (
+            f"already rotated for {handoff}: the state has no last_rotated, and the calendar names its "
+            f"{role.slots[0]} member {held.name if held else '?'} for that handoff (the old scripts wrote it "
+            "ahead); recording that, nothing else to do"
+        )
+        return RotationPlan(role, handoff, False, state, (), (), (note, *notes), adopted=True)
     fixed = fixed_from_state(inputs, before=handoff)
     timeline = Timeline(role, order, inputs.calendar, fixed)
     first = dates.shift(handoff, role, -(role.tenure - 1))
@@ -187,9 +282,9 @@ def plan_rotation(inputs: PlanInputs, *, force: bool = False) -> RotationPlan:
     for starter in starters:
         if starter.problem is not None:
             raise starter.problem
-    notes: list[str] = []
     newest = starters[-1]
-    previous = starters[-2].member if len(starters) > 1 else fixed.get(dates.shift(handoff, role, -1))
+    known = fixed.get(dates.shift(handoff, role, -1))
+    previous = starters[-2].member if len(starters) > 1 else (known.member if known else None)
     if newest.source == "calendar" and previous is not None and newest.member is not None:
         expected = successor(order, previous, role.usergroup)
         if newest.member != expected:
@@ -198,5 +293,7 @@ def plan_rotation(inputs: PlanInputs, *, force: bool = False) -> RotationPlan:
             )
     if any(s.source == "first in order" for s in starters):
         notes.append("no previous member is known: starting from the first in rotation order")
+    warnings = tuple(s.warning for s in fixed.values() if s.day < first and s.warning is not None)
     members = tuple(s.member for s in reversed(starters) if s.member is not None)
-    return RotationPlan(role, handoff, True, state, members, tuple(s.source for s in reversed(starters)), tuple(notes))
+    sources = tuple(s.source for s in reversed(starters))
+    return RotationPlan(role, handoff, True, state, members, sources, tuple(notes), warnings)

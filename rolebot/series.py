@@ -17,7 +17,8 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
 from rolebot.events import CalendarView, new_event
 from rolebot.models import CalendarEvent, Member, NewEvent
-from rolebot.rotation import PlanInputs, Source, Starter, Timeline, fixed_from_state
+from rolebot.rotation import PlanInputs, Source, Starter, Timeline, fixed_from_state, moved_notes
+from rolebot.state import Person
 
 Action = Literal["create", "exists"]
 
@@ -67,9 +68,9 @@ def _items(role: RoleConfig, starters: Sequence[Starter], calendar: CalendarView
         problem = str(s.problem) if s.problem else None
         if calendar.has(s.day):
             items.append(SeriesItem(s.day, s.member, "exists", s.source, problem=problem))
-        elif s.member is not None:
+        elif s.member is not None and s.problem is None:
             items.append(SeriesItem(s.day, s.member, "create", s.source, new_event(role, s.member, s.day)))
-        else:  # only calendar events can leave a starter unknown
+        else:  # a calendar event, or a state entry, naming nobody rolebot can match
             raise s.problem or RotationError(f"nobody found to start on {s.day}", "check the calendar")
     return tuple(items)
 
@@ -78,7 +79,7 @@ def plan_fill(inputs: PlanInputs) -> SeriesPlan:
     """Every handoff from the current one to the horizon has its event (what `rotate` keeps)."""
     first, last = horizon_range(inputs.role, inputs.handoff)
     starters = state_timeline(inputs).walk(first, last)
-    return SeriesPlan(inputs.role, _items(inputs.role, starters, inputs.calendar))
+    return SeriesPlan(inputs.role, _items(inputs.role, starters, inputs.calendar), tuple(moved_notes(inputs)))
 
 
 def _timeline(inputs: PlanInputs, first: date, member: Member | None) -> Timeline:
@@ -124,10 +125,35 @@ def plan_next(inputs: PlanInputs) -> SeriesPlan:
     return SeriesPlan(inputs.role, items, tuple(notes))
 
 
+def gaps(inputs: PlanInputs, count: int) -> list[date]:
+    """Handoffs without an event from the horizon's start to the last event, or to `count`
+    handoffs from that start if that is later: what a `bulk` that stopped part-way left undone."""
+    role, calendar = inputs.role, inputs.calendar
+    last_start = calendar.last_start()
+    if last_start is None:
+        return []
+    day = horizon_range(role, inputs.handoff)[0]
+    end = max(last_start, dates.shift(day, role, count - 1))
+    missing = []
+    while day <= end:
+        if not calendar.has(day):
+            missing.append(day)
+        day = dates.shift(day, role, 1)
+    return missing
+
+
 def plan_bulk(inputs: PlanInputs, count: int, *, start: date | None = None, member: Member | None = None) -> SeriesPlan:
-    """`count` consecutive handoffs, after the last event or from `start`; existing dates are kept."""
+    """`count` consecutive handoffs from `start`; without it, finish first: the gaps in the series
+    (at most `count` of them), and only when there are none, `count` after the last event.
+    Existing dates are kept."""
     if start is None:
+        missing = gaps(inputs, count)
+        if missing:
+            return _fill_gaps(inputs, missing, count, member)
         items, notes = _continue_after(inputs, count, member)
+        last = inputs.calendar.last_start()
+        if last is not None:
+            notes.insert(0, f"the series has no gaps: extending it after its last event ({last})")
         return SeriesPlan(inputs.role, items, tuple(notes))
     notes = []
     first = dates.handoff_on_or_after(start, inputs.role)
@@ -135,6 +161,21 @@ def plan_bulk(inputs: PlanInputs, count: int, *, start: date | None = None, memb
         notes.append(f"{start} is not a handoff day: starting on {dates.human(first)} instead")
     items = _walk(inputs, _timeline(inputs, first, member), first, count)
     return SeriesPlan(inputs.role, items, tuple(notes))
+
+
+def _fill_gaps(inputs: PlanInputs, missing: Sequence[date], count: int, member: Member | None) -> SeriesPlan:
+    role = inputs.role
+    filling = missing[:count]
+    first, last = filling[0], filling[-1]
+    starters = _timeline(inputs, first, member).walk(first, last)
+    items = tuple(i for i in _items(role, starters, inputs.calendar) if i.action == "create")
+    more = f"; {len(missing) - count} more remain (run it again)" if len(missing) > count else ""
+    note = (
+        f"the series has {len(missing)} handoff(s) without an event up to its last event or {count} handoffs "
+        f"from {horizon_range(role, inputs.handoff)[0]}: filling {len(filling)} gap(s) from {first} to {last} "
+        f"before extending it{more}"
+    )
+    return SeriesPlan(role, items, (note, *moved_notes(inputs)))
 
 
 def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: date | None) -> DeletePlan:
@@ -148,18 +189,26 @@ def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: dat
 class ScheduleRow:
     day: date
     incoming: Member | None
-    buddy: Member | None
+    buddy: Member | Person | None
+    """The member who stays on, or the state's entry for someone no member matches."""
     source: Source
     problem: str | None = None
+    warning: str | None = None
+    """Why the buddy is shown by the name the state stores."""
 
 
 def plan_schedule(inputs: PlanInputs, count: int) -> tuple[ScheduleRow, ...]:
     """The next `count` handoffs from the handoff: who comes in and who stays on as buddy."""
     role, handoff = inputs.role, inputs.handoff
-    starters = state_timeline(inputs).walk(dates.shift(handoff, role, -1), dates.shift(handoff, role, count - 1))
-    rows = []
-    for previous, starter in itertools.pairwise(starters):
-        buddy = previous.member if role.tenure == 2 else None
-        problem = str(starter.problem) if starter.problem else None
-        rows.append(ScheduleRow(starter.day, starter.member, buddy, starter.source, problem))
-    return tuple(rows)
+    last = dates.shift(handoff, role, count - 1)
+    if role.tenure == 1:
+        starters = state_timeline(inputs).walk(handoff, last)
+        return tuple(_row(s, None) for s in starters)
+    starters = state_timeline(inputs).walk(dates.shift(handoff, role, -1), last)
+    return tuple(_row(starter, previous) for previous, starter in itertools.pairwise(starters))
+
+
+def _row(starter: Starter, previous: Starter | None) -> ScheduleRow:
+    problem = str(starter.problem) if starter.problem else None
+    buddy, warning = (previous.who, previous.warning) if previous is not None else (None, None)
+    return ScheduleRow(starter.day, starter.member, buddy, starter.source, problem, warning)

@@ -72,6 +72,18 @@ def test_pyproject_tool_table_is_used_when_there_is_no_rolebot_toml(tmp_path: Pa
         ({"timezone": "Mars/Olympus"}, "timezone: unknown time zone"),
         ({"colour": "red"}, "unknown setting 'colour'"),
         ({"roles": {"x": {"title": "X"}}}, "roles.x"),
+        (
+            {"roles": {"support-triager": {"question": "Hi {first_name!z}"}}},
+            "question is not a valid template: Unknown conversion specifier z",
+        ),
+        (
+            {"roles": {"support-triager": {"question": "Hi {first_name:>>>}"}}},
+            "question is not a valid template: Unknown format code '>' for object of type 'str'",
+        ),
+        ({"roles": {"support-triager": {"question": "Hi {first_name:{name}}"}}}, "takes its format from another"),
+        ({"roles": {"support-triager": {"question": "Hi {first_name[0]}"}}}, "unknown placeholder(s) {first_name[0]}"),
+        ({"roles": {"meeting-facilitator": {"legacy_state_keys": ["support_steward"]}}}, "share state_key"),
+        ({"roles": {"meeting-facilitator": {"legacy_state_keys": ["last_rotated"]}}}, "reserved"),
     ],
 )
 def test_invalid_config_is_one_error_naming_the_key(raw: dict, message: str) -> None:
@@ -94,3 +106,21 @@ def test_broken_toml_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
 def test_unknown_role_lists_the_roles() -> None:
     with pytest.raises(UsageError, match="choose one of: meeting-facilitator, support-triager"):
         build_config({}, "x").role("support")
+
+
+def test_a_config_that_is_not_utf8_or_nests_too_deeply_is_one_line(tmp_path: Path) -> None:
+    latin = tmp_path / "rolebot.toml"
+    latin.write_bytes('timezone = "Europe/Zürich"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, tmp_path)
+    assert str(caught.value) == (
+        "rolebot.toml is not UTF-8 text (byte 20: invalid start byte) — save it with UTF-8 encoding"
+    )
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError, match="nests tables or arrays too deeply"):
+        load_config(deep, tmp_path)
+
+
+def test_the_triager_reads_its_older_state_key() -> None:
+    assert build_config({}, "x").role("support-triager").state_keys == ("support_triager", "support_steward")

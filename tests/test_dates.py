@@ -78,3 +78,33 @@ def test_one_iso_date_parser(value: object, expected: date | None) -> None:
 def test_monthly_handoffs_after_a_long_month_land_on_the_day_of_the_month() -> None:
     assert dates.handoff_on_or_after(date(2027, 1, 31), FACILITATOR) == date(2027, 2, 1)
     assert dates.shift(date(2027, 1, 1), FACILITATOR, 14) == date(2028, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 12, 2), date(2026, 12, 2)),
+        (date(2026, 12, 1), date(2026, 11, 25)),
+        (date(2026, 12, 8), date(2026, 12, 2)),
+        (date(9999, 12, 31), date(9999, 12, 29)),
+    ],
+)
+def test_a_date_belongs_to_the_handoff_on_or_before_it(day: date, expected: date) -> None:
+    assert dates.handoff_on_or_before(day, TRIAGER) == expected
+    assert dates.is_handoff(expected, TRIAGER)
+
+
+def test_monthly_on_or_before_goes_back_across_the_year() -> None:
+    fifteenth = FACILITATOR.model_copy(update={"day_of_month": 15})
+    assert dates.handoff_on_or_before(date(2027, 1, 1), fifteenth) == date(2026, 12, 15)
+    assert dates.handoff_on_or_before(date(2027, 1, 15), fifteenth) == date(2027, 1, 15)
+
+
+@pytest.mark.parametrize("text", ["9999-12-30", "0001-01-01", "1899-12-31", "3000-01-01"])
+def test_dates_out_of_range_are_a_usage_error_naming_the_option(text: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        dates.parse_date(text, "--start")
+    assert str(caught.value) == (
+        f"--start: {text} is out of range: rolebot plans with dates from 1900-01-01 to 2999-12-31"
+        " — give a date in that range"
+    )

@@ -1,11 +1,18 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from rolebot.errors import RotationError
 from rolebot.models import Member
-from rolebot.rotation import PlanInputs, plan_rotation, resolve_person, rotation_order, successor
-from rolebot.state import Person
+from rolebot.rotation import (
+    PlanInputs,
+    described_handoff,
+    plan_rotation,
+    resolve_person,
+    rotation_order,
+    successor,
+)
+from rolebot.state import Person, RoleState
 from tests.helpers import ADA, BRUNO, CHEN, DANA, FACILITATOR, TEAM, TRIAGER, hand_made, rolebot_event, state, view
 
 WED = date(2026, 12, 2)
@@ -123,3 +130,74 @@ def test_a_member_who_left_keeps_their_slot_until_rotated_out() -> None:
     gone = Member("U77", "Bea Gone")
     plan = plan_rotation(PlanInputs(TRIAGER, state(gone, ADA, last=PREV), TEAM, view(TRIAGER), WED))
     assert plan.after == (BRUNO, gone)
+
+
+# --- switching over from the old scripts -------------------------------------------------------
+
+
+def test_a_legacy_state_the_calendar_names_for_the_coming_handoff_is_already_rotated_for_it() -> None:
+    # The old job wrote Chen (incoming) and Bruno on Monday, for Wednesday; the calendar agrees.
+    events = (hand_made("Support Steward: Bruno", PREV, ident="a"), hand_made("Support Steward: Chen", WED, ident="b"))
+    legacy = state(CHEN, BRUNO)
+    plan = plan_rotation(PlanInputs(TRIAGER, legacy, TEAM, view(TRIAGER, *events), WED))
+    assert not plan.rotate
+    assert plan.adopted
+    assert plan.new_state() == state(CHEN, BRUNO, last=WED)
+    assert plan.notes[0].startswith("already rotated for 2026-12-02: the state has no last_rotated")
+    forced = plan_rotation(PlanInputs(TRIAGER, legacy, TEAM, view(TRIAGER, *events), WED), force=True)
+    assert forced.after == (CHEN, BRUNO)  # redoing that handoff gives the same pair
+
+
+def test_a_legacy_state_matched_by_first_name_only_counts_too() -> None:
+    legacy = RoleState((Person(name="Chen", id=None), Person(name="Bruno", id=None)))
+    plan = plan_rotation(PlanInputs(TRIAGER, legacy, TEAM, view(TRIAGER, hand_made("Support Steward: Chen", WED)), WED))
+    assert plan.adopted
+
+
+def test_a_legacy_state_the_calendar_contradicts_describes_the_previous_handoff() -> None:
+    plan = plan_rotation(PlanInputs(TRIAGER, state(BRUNO, ADA), TEAM, view(TRIAGER, hand_made("X: y", WED)), WED))
+    assert plan.rotate
+    assert plan.after == (CHEN, BRUNO)
+    swapped = hand_made("Support Triager: Dana", WED)
+    plan = plan_rotation(PlanInputs(TRIAGER, state(BRUNO, ADA), TEAM, view(TRIAGER, swapped), WED))
+    assert plan.after == (DANA, BRUNO)
+
+
+# --- handoff days that changed ------------------------------------------------------------------
+
+MONDAYS = TRIAGER.model_copy(update={"weekday": "monday"})
+FIFTEENTH = FACILITATOR.model_copy(update={"day_of_month": 15})
+
+
+def test_a_last_rotated_off_the_handoff_day_is_the_handoff_on_or_before_it() -> None:
+    # Rotated for Wednesday 2 December; the role now hands over on Mondays: that was Monday 30 November.
+    inputs = PlanInputs(MONDAYS, state(CHEN, BRUNO, last=WED), TEAM, view(MONDAYS), date(2026, 12, 7))
+    assert described_handoff(inputs) == date(2026, 11, 30)
+    plan = plan_rotation(inputs)
+    assert plan.after == (DANA, CHEN)
+    assert plan.notes == (
+        "the state was last rotated for 2026-12-02, not a handoff day: read as Monday 30 November 2026",
+    )
+    same_week = PlanInputs(MONDAYS, state(CHEN, BRUNO, last=WED), TEAM, view(MONDAYS), date(2026, 11, 30))
+    assert not plan_rotation(same_week).rotate
+
+
+def test_events_on_the_old_handoff_day_count_for_the_new_one_and_the_series_moves() -> None:
+    old = [rolebot_event(TRIAGER, m, WED + timedelta(weeks=i)) for i, m in enumerate((CHEN, ADA, BRUNO))]
+    inputs = PlanInputs(MONDAYS, state(CHEN, BRUNO, last=WED), TEAM, view(MONDAYS, *old), date(2026, 12, 7))
+    plan = plan_rotation(inputs)
+    assert plan.after == (ADA, CHEN)  # Ada's Wednesday 9 December counts for Monday 7 December
+    assert plan.sources[0] == "calendar"
+    assert plan.notes[1] == (
+        "3 Support Triager event(s) start on another day than the handoff day (from 2026-12-02): each counts "
+        "for the handoff on or before it, and the series moves to Mondays"
+    )
+
+
+def test_a_monthly_role_moved_to_the_15th_rotates_from_the_1st() -> None:
+    inputs = PlanInputs(FIFTEENTH, state(CHEN, last=date(2026, 12, 1)), TEAM, view(FIFTEENTH), date(2026, 12, 15))
+    assert described_handoff(inputs) == date(2026, 11, 15)
+    plan = plan_rotation(inputs)
+    assert plan.after == (DANA,)
+    assert "the series moves" not in " ".join(plan.notes)
+    assert "read as Sunday 15 November 2026" in plan.notes[0]

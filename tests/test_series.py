@@ -80,9 +80,17 @@ def test_next_after_a_hand_made_event_on_another_weekday_moves_to_the_next_hando
     assert [(e.start, e.member) for e in plan.to_create] == [(date(2026, 12, 16), DANA)]
 
 
-def test_bulk_appends_n_after_the_last_event() -> None:
-    last = rolebot_event(TRIAGER, DANA, date(2026, 12, 9))
-    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, last), WED), 3)
+SERIES = (
+    rolebot_event(TRIAGER, BRUNO, date(2026, 11, 25)),
+    rolebot_event(TRIAGER, CHEN, WED),
+    rolebot_event(TRIAGER, DANA, date(2026, 12, 9)),
+)
+"""The series from the horizon's start to 9 December, without a gap."""
+
+
+def test_bulk_appends_n_after_the_last_event_of_a_series_without_gaps() -> None:
+    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, *SERIES), WED), 3)
+    assert plan.notes[0] == "the series has no gaps: extending it after its last event (2026-12-09)"
     assert [(e.start, e.member) for e in plan.to_create] == [
         (date(2026, 12, 16), ADA),
         (date(2026, 12, 23), BRUNO),
@@ -104,8 +112,7 @@ def test_bulk_from_a_start_date_moves_to_a_handoff_day_and_skips_existing_dates(
 
 
 def test_bulk_with_a_member_but_no_start_continues_after_the_last() -> None:
-    last = rolebot_event(TRIAGER, DANA, date(2026, 12, 9))
-    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, last), WED), 2, member=CHEN)
+    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, *SERIES), WED), 2, member=CHEN)
     assert [(e.start, e.member) for e in plan.to_create] == [(date(2026, 12, 16), CHEN), (date(2026, 12, 23), DANA)]
 
 
@@ -150,3 +157,35 @@ def test_schedule_shows_who_comes_in_and_who_stays_on() -> None:
         PlanInputs(FACILITATOR, state(CHEN, last=date(2026, 12, 1)), TEAM, view(FACILITATOR), date(2027, 1, 1)), 2
     )
     assert [(r.incoming, r.buddy) for r in monthly] == [(DANA, None), (ADA, None)]
+
+
+def test_bulk_finishes_a_run_that_stopped_part_way_before_extending() -> None:
+    # `bulk -n 5` from an empty calendar created the 1st, 2nd and 4th events, then failed.
+    full = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER), WED), 5).to_create
+    kept = [listed(full[i]) for i in (0, 1, 3)]
+    again = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, *kept), WED), 5)
+    assert [(e.start, e.member) for e in again.to_create] == [(e.start, e.member) for e in (full[2], full[4])]
+    assert again.notes[0] == (
+        "the series has 2 handoff(s) without an event up to its last event or 5 handoffs from 2026-11-25: "
+        "filling 2 gap(s) from 2026-12-09 to 2026-12-23 before extending it"
+    )
+    done = [*kept, *(listed(e) for e in again.to_create)]
+    assert sorted(e.start for e in done) == [e.start for e in full]
+    extended = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, *done), WED), 5)
+    assert extended.notes[0] == "the series has no gaps: extending it after its last event (2026-12-23)"
+    assert len(extended.to_create) == 5
+
+
+def test_bulk_fills_at_most_n_gaps_and_says_how_many_remain() -> None:
+    far = rolebot_event(TRIAGER, ADA, date(2027, 1, 13))  # seven handoffs without an event before it
+    plan = plan_bulk(PlanInputs(TRIAGER, ROTATED, TEAM, view(TRIAGER, far), WED), 3)
+    assert [e.start for e in plan.to_create] == weeks(date(2026, 11, 25), 3)
+    assert plan.notes[0].endswith("before extending it; 4 more remain (run it again)")
+
+
+def test_schedule_of_a_one_person_role_starts_at_the_handoff() -> None:
+    rows = plan_schedule(PlanInputs(FACILITATOR, state(None), TEAM, view(FACILITATOR), date(2027, 1, 1)), 2)
+    assert [(r.day, r.incoming, r.buddy) for r in rows] == [
+        (date(2027, 1, 1), ADA, None),
+        (date(2027, 2, 1), BRUNO, None),
+    ]

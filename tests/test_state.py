@@ -106,7 +106,7 @@ def test_writes_are_atomic_no_temporary_file_is_left(tmp_path: Path) -> None:
     path = write(tmp_path / "team-roles.json", LEGACY)
     team = load_state(path, CONFIG)
     save_state(path, team.with_manager(Person(name="Ada Okafor", id="U01ADA")), CONFIG, team)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["team-roles.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".team-roles.json.lock", "team-roles.json"]
 
 
 def test_standup_ids_notifications_and_absences_round_trip(tmp_path: Path) -> None:
@@ -151,3 +151,78 @@ def test_bad_added_keys_are_errors_naming_the_path(tmp_path: Path, extra: dict[s
     with pytest.raises(StateError) as caught:
         load_state(path, CONFIG)
     assert expected in str(caught.value)
+
+
+NULL_NAMED = {
+    "standup_manager": {"name": "Chen Wei", "id": "U03CHE"},
+    "meeting_facilitator": {"name": None, "id": None},
+    "support_steward": {"incoming": {"name": "Bruno", "id": None}, "current": {"name": None, "id": None}},
+}
+
+
+def test_null_named_entries_are_empty_slots_written_back_in_the_same_shape(tmp_path: Path) -> None:
+    path = write(tmp_path / "team-roles.json", NULL_NAMED)
+    team = load_state(path, CONFIG)
+    assert team.role(FACILITATOR).slots == (None,)
+    assert team.role(TRIAGER).slots == (Person(name="Bruno", id=None), None)
+    assert render_state(team, CONFIG) == path.read_text()
+    rotated = team.with_role(TRIAGER, RoleState((Person(name="Chen Wei", id="U03CHE"), None), date(2026, 12, 2)))
+    assert save_state(path, rotated, CONFIG, team)
+    written = json.loads(path.read_text())
+    assert written["meeting_facilitator"] == {"name": None, "id": None}
+    assert written["support_steward"]["current"] == {"name": None, "id": None}
+    assert written["last_rotated"] == {"support_steward": "2026-12-02"}  # under the key the file uses
+    assert "support_triager" not in written
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({**LEGACY, "support_steward": None}, "support_triager and support_steward both name the role"),
+        ({**LEGACY, "meeting_facilitator": {"name": None, "id": "U1"}}, "meeting_facilitator.name: Input should"),
+        ({**LEGACY, "last_rotated": {"support_steward": "2026-12-02"}}, "both name the role support-triager"),
+        ({**LEGACY, "last_rotated": {"support_triager": "9999-12-30"}}, "9999-12-30 is out of range"),
+    ],
+)
+def test_the_older_key_and_null_names_are_read_strictly_otherwise(
+    tmp_path: Path, content: object, message: str
+) -> None:
+    with pytest.raises(StateError, match=message):
+        load_state(write(tmp_path / "team-roles.json", content), CONFIG)
+
+
+def test_a_deeply_nested_file_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "team-roles.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(StateError, match="nests objects or lists too deeply"):
+        load_state(path, CONFIG)
+
+
+def test_saving_applies_this_runs_changes_to_what_another_run_wrote_meanwhile(tmp_path: Path) -> None:
+    path = write(tmp_path / "team-roles.json", LEGACY)
+    read_by_us = load_state(path, CONFIG)
+    theirs = read_by_us.with_role(FACILITATOR, RoleState((Person(name="Ada Okafor", id="U01ADA"),), date(2027, 1, 1)))
+    assert save_state(path, theirs, CONFIG, read_by_us)  # the other run finished first
+    ours = read_by_us.with_role(
+        TRIAGER,
+        RoleState((Person(name="Chen Wei", id="U03CHE"), Person(name="Bruno Silva", id=None)), date(2026, 12, 2)),
+    )
+    assert save_state(path, ours, CONFIG, read_by_us)
+    both = load_state(path, CONFIG)
+    assert both.role(FACILITATOR).slots == (Person(name="Ada Okafor", id="U01ADA"),)
+    assert both.role(TRIAGER).slots[0] == Person(name="Chen Wei", id="U03CHE")
+    assert both.last_rotated == {"meeting_facilitator": date(2027, 1, 1), "support_triager": date(2026, 12, 2)}
+
+
+def test_a_key_two_runs_changed_differently_is_an_error_and_nothing_is_written(tmp_path: Path) -> None:
+    path = write(tmp_path / "team-roles.json", LEGACY)
+    read_by_us = load_state(path, CONFIG)
+    save_state(path, read_by_us.with_manager(Person(name="Ada Okafor", id="U01ADA")), CONFIG, read_by_us)
+    after_them = path.read_bytes()
+    with pytest.raises(StateError) as caught:
+        save_state(path, read_by_us.with_manager(Person(name="Bruno Silva", id="U02BRU")), CONFIG, read_by_us)
+    assert str(caught.value) == (
+        f"{path}: another rolebot run changed standup_manager differently while this one ran; nothing written"
+        " — run the command again: it starts from what the other run wrote"
+    )
+    assert path.read_bytes() == after_them

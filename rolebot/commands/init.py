@@ -27,15 +27,18 @@ def init_command(
     from rolebot import dates
     from rolebot.errors import UsageError
     from rolebot.models import Member
-    from rolebot.reads import find_member, role_and_state
+    from rolebot.reads import find_member
     from rolebot.render import state_table
     from rolebot.rotation import rotation_order, successor
-    from rolebot.state import Person, RoleState, save_state
+    from rolebot.settings import shown
+    from rolebot.state import Person, RoleState, peek, write_init
 
     app = app_context(ctx)
-    config_role, team = role_and_state(app, role, missing_ok=True)
+    config_role = app.config.role(role.strip())
     if config_role.tenure == 1 and incoming is not None:
         raise UsageError(f"--incoming: {config_role.title} has one person at a time", "give --current only")
+    path = app.settings.state_path
+    seen = peek(path, app.config, config_role)  # any JSON will do: init replaces what it must
     source = app.services.members()
     app.services.banner("members")
     order = rotation_order(source.members(config_role.usergroup))
@@ -47,15 +50,15 @@ def init_command(
         serving = (newest, now)
     since = dates.handoff_on_or_before(app.today(), config_role)
     updated = RoleState(tuple(Person.of(m) for m in serving), since)
-    new_team = team.with_role(config_role, updated).with_manager(Person.of(manager))
 
-    before = team.role(config_role).slots
-    rows = [(slot, before[i] if i < len(before) else None, serving[i]) for i, slot in enumerate(config_role.slots)]
-    rows.append(("standup manager", team.standup_manager, manager))
+    rows = [(slot, seen.slots[i], serving[i]) for i, slot in enumerate(config_role.slots)]
+    rows.append(("standup manager", seen.manager, manager))
     app.out.print(state_table(f"{config_role.title} as of the handoff on {dates.human(since)}", rows))
+    where = shown(path, app.settings.cwd)
+    if seen.problem is not None:
+        app.say(f"note: {seen.problem}; init replaces these entries and keeps the rest of {where}", style="yellow")
     if dry_run:
         app.say("dry run: nothing written")
         return
-    written = save_state(app.settings.state_path, new_team, app.config, team)
-    path = app.settings.state_path
-    app.say(f"✓ state: {'written to ' + str(path) if written else 'already says this; unchanged'}", style="green")
+    written = write_init(path, app.config, config_role, updated, Person.of(manager))
+    app.say(f"✓ state: {'written to ' + where if written else 'already says this; unchanged'}", style="green")

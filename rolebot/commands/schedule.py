@@ -22,6 +22,7 @@ def schedule_command(
     from rolebot import dates
     from rolebot.reads import current_handoff, read_services, role_and_state
     from rolebot.render import schedule_table
+    from rolebot.rotation import moved_notes
     from rolebot.series import plan_schedule
 
     app = app_context(ctx)
@@ -29,8 +30,14 @@ def schedule_command(
     handoff = current_handoff(app, config_role)
     window = dates.shift(handoff, config_role, -config_role.tenure)
     reads = read_services(app, config_role, members=True, events_from=window)
-    rows = plan_schedule(reads.inputs(config_role, team.role(config_role), handoff), count)
+    inputs = reads.inputs(config_role, team.role(config_role), handoff)
+    rows = plan_schedule(inputs, count)
+    notes = moved_notes(inputs)
     if as_json:
+        for text in dict.fromkeys(row.warning for row in rows if row.warning):
+            app.say(f"warning: {text}", style="yellow")
+        for note in notes:
+            app.say(f"note: {note}", style="yellow")
         payload = [
             {
                 "handoff": row.day.isoformat(),
@@ -44,4 +51,4 @@ def schedule_command(
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     title = f"{config_role.title}: the next {len(rows)} handoffs"
-    app.out.print(schedule_table(title, rows, with_buddy=config_role.tenure == 2))
+    app.out.print(schedule_table(title, rows, with_buddy=config_role.tenure == 2, notes=notes))

@@ -25,9 +25,9 @@ def standup_command(
     app = app_context(ctx)
     config_role, team = role_and_state(app, role)
     names = needs_member_names(config_role, team)
-    reads = read_services(app, config_role, members=names, standup=True)
+    reads = read_services(app, config_role, members=names, standup=True, standup_id=team.standup_id(config_role))
     order = reads.order() if names else ()
-    change = plan_standup_change(config_role, team, order, reads.existing_standup(), current_handoff(app, config_role))
+    change = plan_standup_change(config_role, team, order, reads.standup_search(), current_handoff(app, config_role))
     if dry_run:
         app.out.print(standup_preview(change))
         return

@@ -59,6 +59,8 @@ class Planning:
     reads: Reads
     team: TeamState
     force: bool = False
+    keep_state: bool = False
+    """With `--no-state`: no step writes the state (not even the standup's ID)."""
 
     def inputs(self) -> PlanInputs:
         return self.reads.inputs(self.role, self.team.role(self.role), self.handoff)
@@ -119,9 +121,13 @@ def write_state(app: AppContext, plan: StatePlan) -> str:
 
 
 def plan_standup(planning: Planning) -> StandupChange:
+    """The standup for the rotated state. Applying it records the standup's ID in the state when
+    the state does not keep it yet: after the state step's write, and only then (a run whose
+    rotation changed nothing still records it; one where nothing changed writes nothing)."""
     role, team, reads = planning.role, planning.team, planning.reads
     order = reads.order() if needs_member_names(role, team) else ()
-    return plan_standup_change(role, team, order, reads.existing_standup(), planning.handoff)
+    found = reads.standup_search()
+    return plan_standup_change(role, team, order, found, planning.handoff, record=not planning.keep_state)
 
 
 def plan_calendar(planning: Planning) -> SeriesPlan:
@@ -177,6 +183,7 @@ def run_rotate(
         members=True,
         events_from=dates.shift(handoff, role, -role.tenure),
         standup=STANDUP.name not in options.skip,
+        standup_id=team.standup_id(role),
     )
     log = StepLog([STATE.name, *(step.name for step in AFTER_STATE)])
     plans: dict[str, object] = {}
@@ -189,7 +196,7 @@ def run_rotate(
         if made is not None:
             plans[step.name] = made
 
-    planning = Planning(role, handoff, reads, team, options.force)
+    planning = Planning(role, handoff, reads, team, options.force, keep_state=STATE.name in options.skip)
     plan(STATE, planning)
     state = plans.get(STATE.name)
     rotated = replace(planning, team=state.after) if isinstance(state, StatePlan) else planning

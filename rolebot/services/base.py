@@ -6,7 +6,16 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol
 
-from rolebot.models import CalendarEvent, ExistingStandup, Member, NewEvent, StandupSpec, WriteReport
+from rolebot.models import (
+    CalendarEvent,
+    CreatedStandup,
+    ExistingStandup,
+    Member,
+    NewEvent,
+    StandupSearch,
+    StandupSpec,
+    WriteReport,
+)
 
 Advance = Callable[[int], None]
 """Progress callback: called with the number of items just finished."""
@@ -39,8 +48,23 @@ class CalendarStore(Protocol):
 class Notifier(Protocol):
     description: str
 
-    def find_standup(self, name: str) -> ExistingStandup | None: ...
+    def find_standup(self, name: str, known_id: str | None = None) -> StandupSearch:
+        """The standup to keep up to date: the one with `known_id` (the ID the state keeps) if it
+        can be seen, whatever it is called now; otherwise the one called `name`. Of several of
+        that name, all created by the key owner, the oldest, with the others as `extras`; several
+        made by anyone else is an error naming them. `unseen_id` says the state's standup cannot
+        be seen and may still exist. Never changes anything."""
+        ...
 
-    def create_standup(self, spec: StandupSpec) -> ExistingStandup: ...
+    def create_standup(self, spec: StandupSpec) -> CreatedStandup:
+        """Create the standup, never twice; if runs at the same time created others of that name,
+        keep the oldest and delete the ones this run created."""
+        ...
 
-    def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup: ...
+    def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup:
+        """Replace the participants and the question; leave the schedule alone."""
+        ...
+
+    def delete_standup(self, standup: ExistingStandup) -> bool:
+        """Delete a standup; False if it was already gone."""
+        ...

@@ -19,7 +19,16 @@ from pydantic import StrictStr, TypeAdapter, ValidationError
 
 from rolebot.errors import LocalDataError
 from rolebot.files import write_atomic
-from rolebot.models import CalendarEvent, ExistingStandup, Member, NewEvent, StandupSpec, WriteReport
+from rolebot.models import (
+    CalendarEvent,
+    CreatedStandup,
+    ExistingStandup,
+    Member,
+    NewEvent,
+    StandupSearch,
+    StandupSpec,
+    WriteReport,
+)
 from rolebot.services.base import Advance
 from rolebot.validation import Strict, describe
 
@@ -54,6 +63,8 @@ class LocalRoster:
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise LocalDataError(f"cannot read roster file {self.name}: {exc}", "check the file") from None
+        except RecursionError:
+            raise LocalDataError(f"{self.name} nests objects or lists too deeply", "fix the file") from None
         if not isinstance(raw, dict):
             raise LocalDataError(f"{self.name}: expected an object of user groups", 'write {"<usergroup>": [...]}')
         for handle, entries in raw.items():
@@ -212,16 +223,19 @@ class TerminalNotifier:
     def __init__(self, record: Callable[[StandupSpec], None]) -> None:
         self._record = record
 
-    def find_standup(self, name: str) -> ExistingStandup | None:
-        return None
+    def find_standup(self, name: str, known_id: str | None = None) -> StandupSearch:
+        return StandupSearch()  # the terminal keeps no standups: each run shows the whole of it
 
-    def create_standup(self, spec: StandupSpec) -> ExistingStandup:
+    def create_standup(self, spec: StandupSpec) -> CreatedStandup:
         self._record(spec)
-        return _as_existing(spec)
+        return CreatedStandup(_as_existing(spec))
 
     def update_standup(self, existing: ExistingStandup, spec: StandupSpec) -> ExistingStandup:
         self._record(spec)
         return _as_existing(spec)
+
+    def delete_standup(self, standup: ExistingStandup) -> bool:
+        return False  # nothing to delete: the terminal keeps no standups
 
 
 def _as_existing(spec: StandupSpec) -> ExistingStandup:

@@ -185,12 +185,14 @@ def test_calendar_bulk_twice_creates_each_event_once(
     starts = [start for start, _ in triager_events(google)]
     assert starts == [date(2026, 11, 11), date(2026, 11, 18)] + [HANDOFF + n * WEEK for n in range(10)]
 
-    # Without --start each run continues after the last event: 10 more, still one per date.
+    # Without --start a run first fills the series' gaps (here 25 November, the current pair's
+    # start), and only a series without gaps is extended after its last event: still one per date.
     third = rolebot(*args, env=env)
+    assert "filling 1 gap(s) from 2026-11-25 to 2026-11-25" in " ".join(third.stdout.split())
     fourth = rolebot(*args, env=env)
     assert (third.exit_code, fourth.exit_code) == (0, 0)
     starts = [start for start, _ in triager_events(google)]
-    assert starts[2:] == [HANDOFF + n * WEEK for n in range(30)]
+    assert starts[2:] == [HANDOFF - WEEK] + [HANDOFF + n * WEEK for n in range(20)]
     assert sleeps.calls == []
 
 

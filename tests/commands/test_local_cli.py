@@ -321,5 +321,26 @@ def test_a_state_file_that_cannot_be_written_stops_the_other_steps(demo: Path, r
     assert "✗ calendar: not done: same problem as the state step" in result.stderr
     assert not (demo / "calendar.ics").exists()
     assert read_json(demo / "team-roles.json")["last_rotated"] == {"support_triager": "2026-11-25"}
-    assert sorted(p.name for p in demo.iterdir()) == ["roster.json", "team-roles.json"]  # no temporary file left
+    left = sorted(p.name for p in demo.iterdir())
+    assert left == [".team-roles.json.lock", "roster.json", "team-roles.json"]  # no temporary file left
     assert one_error_line(result.stderr).startswith("Error: 3 of 3 steps failed")
+
+
+def test_calendar_bulk_rerun_after_a_partial_failure_finishes_with_exactly_n_events(
+    demo: Path, rolebot: Invoke
+) -> None:
+    bulk = ("--today", monday(0), "calendar", "bulk", "support-triager", "-n", "5", "--yes")
+    assert rolebot(*bulk).exit_code == 0
+    for lost in ("2026-12-09", "2026-12-23"):  # what a run that stopped part-way leaves: gaps
+        assert rolebot("calendar", "delete", "support-triager", "--from", lost, "--to", lost, "--yes").exit_code == 0
+    ics = demo / "calendar.ics"
+    assert ics.read_text().count("BEGIN:VEVENT") == 3
+    again = rolebot(*bulk)
+    assert again.exit_code == 0, again.output
+    assert "filling 2 gap(s) from 2026-12-09 to 2026-12-23 before extending it" in " ".join(again.stdout.split())
+    assert "✓ calendar: 2 created" in again.stderr
+    starts = sorted(line.split(":")[1] for line in ics.read_text().splitlines() if line.startswith("DTSTART"))
+    assert starts == ["20261125", "20261202", "20261209", "20261216", "20261223"]
+    extended = rolebot(*bulk)
+    assert "the series has no gaps: extending it after its last event (2026-12-23)" in extended.stdout
+    assert ics.read_text().count("BEGIN:VEVENT") == 10

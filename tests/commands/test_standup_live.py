@@ -50,11 +50,13 @@ def test_standup_is_created_once(
 
     assert first.exit_code == 0, first.output
     host = urlsplit(server.url).netloc
+    [standup] = fake.named(NAME)
     assert first.stderr == (
         f"backends: notifier: Geekbot ({host})\n"
-        f"✓ standup: created {NAME}; it runs weekly on Wed at 10:00:00 (user_local)\n"
+        f"✓ standup: created {NAME}; it runs weekly on Wed at 10:00:00 (user_local); "
+        f"recorded its ID {standup['id']} in the state\n"
     )
-    [standup] = fake.named(NAME)
+    assert read_json(demo / "team-roles.json")["standups"] == {"support_triager": str(standup["id"])}
     assert [u["id"] for u in standup["users"]] == [BRUNO, DEMO_OWNER]
     assert standup["questions"][0]["text"].startswith("Hi Bruno! :wave: From Wednesday 25 November 2026")
     assert "Your buddy this week is Ada Okafor" in standup["questions"][0]["text"]
@@ -70,7 +72,7 @@ def test_standup_is_created_once(
 
     assert second.exit_code == 0, second.output
     assert f"✓ standup: {NAME} already up to date: nothing sent" in second.stderr
-    assert [f"{r.method} {r.path}" for r in server.requests] == ["GET /v1/standups"]
+    assert [f"{r.method} {r.path}" for r in server.requests] == [f"GET /v1/standups/{standup['id']}"]
     assert len(fake.named(NAME)) == 1
 
 
@@ -183,7 +185,7 @@ def test_a_legacy_state_without_an_id_is_resolved_through_the_user_group(
     [standup] = fake.named(NAME)
     assert [u["id"] for u in standup["users"]] == [BRUNO, DEMO_OWNER]
     assert standup["questions"][0]["text"].startswith("Hi Bruno!")
-    assert path.read_bytes() == before
+    assert read_json(path) == {**json.loads(before), "standups": {"support_triager": str(standup["id"])}}
 
 
 def test_verbose_shows_each_call_and_never_the_key(demo: Path, rolebot: Invoke, env: dict[str, str]) -> None:
@@ -191,7 +193,12 @@ def test_verbose_shows_each_call_and_never_the_key(demo: Path, rolebot: Invoke, 
 
     assert result.exit_code == 0, result.output
     lines = [line.split(" (")[0] for line in result.stderr.splitlines() if line.startswith("Geekbot: ")]
-    assert lines == ["Geekbot: GET /v1/standups 200", "Geekbot: POST /v1/standups 200"]
+    assert lines == [
+        "Geekbot: GET /v1/me/teams 200",
+        "Geekbot: GET /v1/standups 200",
+        "Geekbot: POST /v1/standups 200",
+        "Geekbot: GET /v1/standups 200",
+    ]
     assert DEMO_KEY not in result.output
 
 
@@ -243,10 +250,12 @@ def _moved(fake: FakeGeekbot, server: FakeServer, env: dict[str, str]) -> None:
 
 def _duplicates(fake: FakeGeekbot, server: FakeServer, env: dict[str, str]) -> None:
     fake.seed(name=NAME, users=[DEMO_OWNER])
-    fake.seed(name=NAME, users=[BRUNO, DEMO_OWNER])
+    fake.seed(owner=ADA, name=NAME, users=[BRUNO, DEMO_OWNER])  # someone else's: never touched
 
 
+TEAMS = "GET /v1/me/teams"
 LIST = "GET /v1/standups"
+OWNER = "GET /v1/me"
 CREATE = "POST /v1/standups"
 UPDATE = "PATCH /v1/standups/*"
 
@@ -254,29 +263,41 @@ UPDATE = "PATCH /v1/standups/*"
 ERRORS: list[Any] = [
     pytest.param(
         _wrong_key,
-        "refused listing standups: the API key is not valid (HTTP 401: Unauthorized)",
-        {LIST: 1},
+        "refused reading the key owner's teams: the API key is not valid (HTTP 401: Unauthorized)",
+        {TEAMS: 1},
         id="bad-key",
     ),
     pytest.param(
         _not_in_team,
         f"rejected creating the standup {NAME} (HTTP 400): User {BRUNO} is not a member of the team",
-        {LIST: 1, CREATE: 1},
+        {TEAMS: 1, LIST: 1, CREATE: 1},
         id="validation",
     ),
-    pytest.param(_no_api_on_plan, "(HTTP 403: Your plan does not include API access)", {LIST: 1}, id="plan"),
-    pytest.param(_deleted_meanwhile, "no longer exists (HTTP 404: Standup not found)", {LIST: 1, UPDATE: 1}, id="gone"),
-    pytest.param(_no_edit_right, "or its owner may not edit this standup", {LIST: 1, UPDATE: 1}, id="no-edit-right"),
+    pytest.param(_no_api_on_plan, "(HTTP 403: Your plan does not include API access)", {TEAMS: 1}, id="plan"),
     pytest.param(
-        _rate_limited, "rate limit hit and still in force after 5 tries (HTTP 429)", {LIST: 5}, id="rate-limit"
+        _deleted_meanwhile,
+        "no longer exists (HTTP 404: Standup not found)",
+        {TEAMS: 1, LIST: 1, UPDATE: 1},
+        id="gone",
     ),
-    pytest.param(_failing, "the service is failing (HTTP 500, 5 tries)", {LIST: 5}, id="5xx"),
+    pytest.param(
+        _no_edit_right, "or its owner may not edit this standup", {TEAMS: 1, LIST: 1, UPDATE: 1}, id="no-edit-right"
+    ),
+    pytest.param(
+        _rate_limited, "rate limit hit and still in force after 5 tries (HTTP 429)", {TEAMS: 5}, id="rate-limit"
+    ),
+    pytest.param(_failing, "the service is failing (HTTP 500, 5 tries)", {TEAMS: 5}, id="5xx"),
     # Three creates, each followed by a listing that checks it did not happen after all.
-    pytest.param(_failing_creates, "nothing was created", {LIST: 1 + 3, CREATE: 3}, id="5xx-on-create"),
     pytest.param(
-        _moved, "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/standups)", {LIST: 1}, id="redirect"
+        _failing_creates,
+        "nothing was created",
+        {TEAMS: 1, LIST: 1 + 3, CREATE: 3, OWNER: 1},
+        id="5xx-on-create",
     ),
-    pytest.param(_duplicates, f"2 standups are called {NAME}", {LIST: 1}, id="duplicates"),
+    pytest.param(
+        _moved, "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/me/teams)", {TEAMS: 1}, id="redirect"
+    ),
+    pytest.param(_duplicates, f"2 standups are called {NAME}", {TEAMS: 1, LIST: 1, OWNER: 1}, id="duplicates"),
 ]
 
 
@@ -292,11 +313,11 @@ def test_each_error_is_one_clear_line(
     expected: str,
     requests: dict[str, int],
 ) -> None:
-    setup(fake, server, env)
     for request, times in requests.items():
         method, path = request.split(" ", 1)
         server.expect(method, path, times)
     server.expect_nothing_else()
+    setup(fake, server, env)
     standups_before = {name: fake.named(name) for name in {s["name"] for s in fake.standups.values()}}
     files_before = snapshot_files(demo)
 

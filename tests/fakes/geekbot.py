@@ -4,19 +4,31 @@ Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it repr
 
 * personal API keys, sent raw in `Authorization` (`Bearer <key>` is refused with 401);
   each key belongs to a Slack user of the team roster;
-* `GET /v1/standups` lists only the standups the key owner takes part in or created
-  (`?admin=true` lists all of them for an admin);
+* `GET /v1/standups` lists only the standups the key owner takes part in (is in `users`):
+  not one they created and then left; `?admin=true` lists all of the team's for an admin
+  (for anyone else the flag changes nothing);
+* `GET /v1/standups/{id}` answers 404 for a standup the key owner does not take part in,
+  as for one that does not exist (admins included: they see others' only in the listing);
+* `GET /v1/me` (the key owner and the team) and `GET /v1/me/teams` (`is_admin`);
+* questions whose `text` is null (templates, random questions), when seeded so;
 * `POST /v1/standups` answers **200** with the standup; `wait_time` goes in as minutes and
   comes out as seconds (`null` and `-1` come out as `-1`); questions go in as
   `[{"question": text}]` and come out as `[{"id", "text", ...}]` with ids minted anew on
   every replacement; users go in as Slack IDs and come out as user objects;
-* `GET/PATCH/PUT/DELETE /v1/standups/{id}`: PATCH changes only what it is sent and
-  replaces whole lists; PUT needs every field; a key whose owner is neither a member nor
-  the creator of the standup gets 401 on writes;
+* `PATCH/PUT/DELETE /v1/standups/{id}`: PATCH changes only what it is sent and replaces
+  whole lists; PUT needs every field; DELETE answers the deleted standup, then 404
+  `Not found`; a key whose owner is neither a member nor the creator of the standup gets
+  401 on writes;
+* standup IDs given out in increasing order;
 * the validation errors Geekbot documents, in Geekbot's own wording (typos included);
 * 301 to the same path without its trailing slash, and to another host for a "moved" one;
 * faults to inject: N or unlimited error answers (429 with `Retry-After`, 5xx, ...), and
-  errors sent *after* a write was done (the write happened, the answer was lost).
+  errors sent *after* a write was done (the write happened, the answer was lost);
+* races to force: `hold_creates(n)` holds each create until n of them have arrived, so runs
+  at the same time all create before any of them sees another's standup.
+
+Whether an admin may read (`GET /v1/standups/{id}`) or edit a standup they take no part in
+is not documented; the fake answers as for anyone else (404, 401), which is the stricter case.
 
 Messages Geekbot's references do not give (missing name or channel, unknown users, bad day
 names) are worded here and marked as the fake's own.
@@ -24,6 +36,7 @@ names) are worded here and marked as the fake's own.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import json
@@ -115,6 +128,7 @@ class FakeGeekbot:
         admins: Iterable[str] = (DEMO_OWNER,),
         channels: Mapping[str, Iterable[str]] | None = None,
         first_id: int = 3221,
+        team: tuple[int, str] = (456, "Demo team"),
     ) -> None:
         self.keys = dict(keys) if keys is not None else {DEMO_KEY: DEMO_OWNER}
         admin_ids = set(admins)
@@ -126,6 +140,8 @@ class FakeGeekbot:
         self.standups: dict[int, dict[str, Any]] = {}
         self.faults: list[Fault] = []
         self.moved_hosts: dict[str, str] = {}
+        self.team = {"id": team[0], "name": team[1]}
+        self._held: threading.Barrier | None = None
         self._standup_ids = itertools.count(first_id)
         self._question_ids = itertools.count(6143977)
         self._lock = threading.RLock()
@@ -138,8 +154,16 @@ class FakeGeekbot:
         self.faults.append(fault)
         return fault
 
+    def hold_creates(self, count: int, timeout: float = 30.0) -> None:
+        """Hold every `POST /v1/standups` until `count` of them have arrived (or `timeout`
+        seconds have passed, should fewer ever come), then let them all through at once."""
+        self._held = threading.Barrier(count, timeout=timeout)
+
     def seed(self, owner: str = DEMO_OWNER, **fields: Any) -> dict[str, Any]:
-        """A standup made earlier (by hand or by another tool): fields as in a create body."""
+        """A standup made earlier (by hand or by another tool): fields as in a create body.
+
+        A question given as `{"question": None}` has no text, like Geekbot's template and
+        random questions (which the API cannot create)."""
         body: dict[str, Any] = {
             "channel": "#support-freshdesk",
             "time": "10:00:00",
@@ -151,10 +175,17 @@ class FakeGeekbot:
             "sync_channel_members": False,
             **fields,
         }
+        textless = [i for i, q in enumerate(body["questions"]) if q.get("question") is None]
+        body["questions"] = [{"question": "?"} if i in textless else q for i, q in enumerate(body["questions"])]
         with self._lock:
             problem = self._invalid(body, create=True)
             assert problem is None, problem
-            return copy.deepcopy(self._create(owner, body))
+            standup = self._create(owner, body)
+            for index in textless:
+                standup["questions"][index].update(
+                    text=None, is_random=True, random_texts=["How are you?", "Any news?"]
+                )
+            return copy.deepcopy(standup)
 
     def named(self, name: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -163,6 +194,12 @@ class FakeGeekbot:
     # -- the API ------------------------------------------------------------------------
 
     def __call__(self, request: FakeRequest) -> FakeResponse:
+        held = self._held
+        if held is not None and request.method == "POST" and request.path == "/v1/standups":
+            # Fewer runs than expected came: let this one through anyway (the barrier broke).
+            with contextlib.suppress(threading.BrokenBarrierError):
+                if held.wait() == 0:
+                    self._held = None  # once: a later create is not held
         with self._lock:
             return self._handle(request)
 
@@ -187,10 +224,16 @@ class FakeGeekbot:
         return response
 
     def _route(self, request: FakeRequest, owner: str) -> FakeResponse:
+        admin = self.users[owner]["role"] == "admin"
+        if request.path == "/v1/me" and request.method == "GET":
+            return FakeResponse.json({"user": self.users[owner], "team": self.team})
+        if request.path == "/v1/me/teams" and request.method == "GET":
+            count = len(self.standups)
+            return FakeResponse.json({"teams": [{**self.team, "is_admin": admin, "standup_count": count}]})
         if request.path == "/v1/standups":
             if request.method == "GET":
-                admin = request.query.get("admin") == ["true"] and self.users[owner]["role"] == "admin"
-                listed = [s for s in self.standups.values() if admin or self._takes_part(s, owner)]
+                every = request.query.get("admin") == ["true"] and admin
+                listed = [s for s in self.standups.values() if every or self._takes_part(s, owner)]
                 return FakeResponse.json(listed)
             if request.method == "POST":
                 body = _body(request)
@@ -211,7 +254,7 @@ class FakeGeekbot:
             return error(404, "Not found")
         if standup is None:
             return error(404, "Not found" if request.method == "DELETE" else "Standup not found")
-        if not self._takes_part(standup, owner):
+        if not self._may_edit(standup, owner):
             return error(401, "Unauthorized")
         if request.method == "DELETE":
             del self.standups[standup["id"]]
@@ -224,7 +267,10 @@ class FakeGeekbot:
         return FakeResponse.json(standup)
 
     def _takes_part(self, standup: dict[str, Any], owner: str) -> bool:
-        return standup["master"] == owner or any(u["id"] == owner for u in standup["users"])
+        return any(u["id"] == owner for u in standup["users"])
+
+    def _may_edit(self, standup: dict[str, Any], owner: str) -> bool:
+        return standup["master"] == owner or self._takes_part(standup, owner)
 
     # -- validation and storage ---------------------------------------------------------
 

@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from rolebot.errors import ServiceError
 from rolebot.models import ExistingStandup, StandupSpec
-from rolebot.redaction import Secret
 from rolebot.services.geekbot import CREATE_ATTEMPTS, GeekbotNotifier
 from rolebot.services.retry import DEFAULT_POLICY
 from rolebot.standups import plan_standup
 from tests.conftest import Sleeps
 from tests.fakes.geekbot import DEMO_KEY, DEMO_OWNER, FakeGeekbot
 from tests.fakes.server import FakeRequest, FakeResponse, Recorder, mock_transport
-
-BRUNO, ADA, DANA = "U05BRU5678", "U05ADA1234", "U05DAN3456"
-API = "https://api.geekbot.com"
-OTHER_KEY = "api_0ada0okafor0personal0key000000"
-
-
-def spec(
-    participants: tuple[str, ...] = (BRUNO, DEMO_OWNER),
-    question: str = "Hi Bruno! :wave: It is your turn as Support Triager. Your buddy is Ada &amp; co.",
-    **changes: Any,
-) -> StandupSpec:
-    fields: dict[str, Any] = {
-        "name": "SupportTriagerStandup",
-        "channel": "#support-freshdesk",
-        "days": ("Wed",),
-        "time": "10:00:00",
-        "timezone": "user_local",
-        "wait_time": 10,
-        "question": question,
-        "participants": participants,
-        **changes,
-    }
-    return StandupSpec(**fields)
+from tests.services.geekbot_kit import (
+    ADA,
+    API,
+    BRUNO,
+    DANA,
+    OTHER_KEY,
+    Connect,
+    calls,
+    connector,
+    expect,
+    failure,
+    spec,
+)
 
 
 @pytest.fixture
@@ -57,43 +44,14 @@ def log() -> list[str]:
     return []
 
 
-Connect = Callable[..., GeekbotNotifier]
-
-
 @pytest.fixture
 def connect(recorder: Recorder, sleeps: Sleeps, log: list[str]) -> Connect:
-    def make(api_url: str = API, key: str = DEMO_KEY, handler: Any = None) -> GeekbotNotifier:
-        transport = mock_transport(handler or recorder)
-        return GeekbotNotifier.connect(api_url, Secret(key), sleep=sleeps, log=log.append, transport=transport)
-
-    return make
+    return connector(recorder, sleeps, log)
 
 
 @pytest.fixture
 def notifier(connect: Connect) -> GeekbotNotifier:
     return connect()
-
-
-def calls(recorder: Recorder, method: str | None = None) -> list[str]:
-    return [f"{r.method} {r.path}" for r in recorder.requests if method is None or r.method == method]
-
-
-def expect(recorder: Recorder, *requests: tuple[str, str, int | None]) -> None:
-    """The requests (method, path, times) this test must make, and no other: checked when it ends."""
-    for method, path, times in requests:
-        recorder.expect(method, path, times)
-    recorder.expect_nothing_else()
-
-
-def failure(action: Callable[[], object], *, key: str = DEMO_KEY) -> str:
-    """The one-line error an action ends with; it never contains the API key."""
-    with pytest.raises(ServiceError) as caught:
-        action()
-    text = str(caught.value)
-    assert key not in text
-    assert "\n" not in text
-    assert text.startswith("Geekbot: ")
-    return text
 
 
 # -- create / find / update ---------------------------------------------------------------
@@ -104,7 +62,7 @@ def test_create_sends_the_v1_body_and_reads_the_standup_back(
 ) -> None:
     created = notifier.create_standup(spec())
 
-    assert calls(recorder) == ["POST /v1/standups"]
+    assert calls(recorder) == ["POST /v1/standups", "GET /v1/standups"]  # then listed again: see test_geekbot_race
     request = recorder.requests[0]
     assert request.header("authorization") == DEMO_KEY
     assert request.header("content-type") == "application/json"
@@ -121,7 +79,8 @@ def test_create_sends_the_v1_body_and_reads_the_standup_back(
         "personalised": False,
     }
     [stored] = fake.named("SupportTriagerStandup")
-    assert created == ExistingStandup(
+    assert created.removed == ()
+    assert created.standup == ExistingStandup(
         id=str(stored["id"]),
         name="SupportTriagerStandup",
         channel="#support-freshdesk",
@@ -147,10 +106,10 @@ def test_find_matches_the_exact_name_only(notifier: GeekbotNotifier, fake: FakeG
     fake.seed(name="SupportTriagerStandup (old)", users=[DEMO_OWNER])
     fake.seed(name="supporttriagerstandup", users=[DEMO_OWNER])
 
-    assert notifier.find_standup("SupportTriagerStandup") is None
+    assert notifier.find_standup("SupportTriagerStandup").standup is None
 
     wanted = fake.seed(name="SupportTriagerStandup", users=[BRUNO, DEMO_OWNER])
-    found = notifier.find_standup("SupportTriagerStandup")
+    found = notifier.find_standup("SupportTriagerStandup").standup
     assert found is not None
     assert found.id == str(wanted["id"])
 
@@ -164,7 +123,7 @@ def test_find_reads_standups_tolerantly(notifier: GeekbotNotifier, fake: FakeGee
     fake.seed(name="Someone else's", users=[DEMO_OWNER], questions=[{"question": "?"}])
     fake.standups[max(fake.standups)]["users"][0]["realname"] = None
 
-    found = notifier.find_standup("SupportTriagerStandup")
+    found = notifier.find_standup("SupportTriagerStandup").standup
 
     assert found is not None
     assert (found.channel, found.days, found.timezone) == (None, (), "")
@@ -172,10 +131,10 @@ def test_find_reads_standups_tolerantly(notifier: GeekbotNotifier, fake: FakeGee
     assert found.questions == ("How are you?",)
 
 
-def test_find_ignores_standups_the_key_owner_has_no_part_in(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
-    fake.seed(owner=ADA, name="SupportTriagerStandup", users=[ADA, BRUNO])
+def test_find_ignores_standups_the_key_owner_has_no_part_in(connect: Connect, fake: FakeGeekbot) -> None:
+    fake.seed(name="SupportTriagerStandup", users=[BRUNO, DEMO_OWNER])  # Ada, who is no admin, takes no part
 
-    assert notifier.find_standup("SupportTriagerStandup") is None
+    assert connect(key=OTHER_KEY).find_standup("SupportTriagerStandup").standup is None
 
 
 def test_update_sends_only_participants_and_question_and_keeps_the_schedule(
@@ -188,14 +147,14 @@ def test_update_sends_only_participants_and_question_and_keeps_the_schedule(
         "channel": "#support",
     }
     before = fake.seed(name="SupportTriagerStandup", users=[ADA, DEMO_OWNER], wait_time=5, **tuned)
-    existing = notifier.find_standup("SupportTriagerStandup")
+    existing = notifier.find_standup("SupportTriagerStandup").standup
     assert existing is not None
     wanted = spec(question="Hi Bruno! It is your turn now.")
 
     updated = notifier.update_standup(existing, wanted)
 
-    assert calls(recorder) == ["GET /v1/standups", f"PATCH /v1/standups/{before['id']}"]
-    assert recorder.requests[1].json() == {
+    assert calls(recorder) == ["GET /v1/me/teams", "GET /v1/standups", f"PATCH /v1/standups/{before['id']}"]
+    assert recorder.requests[2].json() == {
         "users": [BRUNO, DEMO_OWNER],
         "sync_channel_members": False,
         "questions": [{"question": "Hi Bruno! It is your turn now."}],
@@ -221,18 +180,18 @@ def test_a_standup_that_already_says_it_all_gets_no_write(
     connect().create_standup(spec(participants=(DEMO_OWNER, BRUNO)))
     recorder.requests.clear()
 
-    existing = connect().find_standup("SupportTriagerStandup")
+    existing = connect().find_standup("SupportTriagerStandup").standup
     change = plan_standup(spec(), existing)
 
     assert change.action == "unchanged"
-    assert calls(recorder) == ["GET /v1/standups"]
+    assert calls(recorder) == ["GET /v1/me/teams", "GET /v1/standups"]
 
 
 def test_a_changed_question_is_planned_as_an_update(notifier: GeekbotNotifier) -> None:
     notifier.create_standup(spec())
 
     change = plan_standup(
-        spec(question="Hi Dana!", participants=(DANA, DEMO_OWNER)), notifier.find_standup(spec().name)
+        spec(question="Hi Dana!", participants=(DANA, DEMO_OWNER)), notifier.find_standup(spec().name).standup
     )
 
     assert change.action == "update"
@@ -244,7 +203,7 @@ def test_a_changed_question_is_planned_as_an_update(notifier: GeekbotNotifier) -
 
 def test_a_wrong_key_is_refused_with_where_the_key_lives(connect: Connect, recorder: Recorder) -> None:
     wrong = "api_0000wrong0key0000000000000000"
-    expect(recorder, ("GET", "/v1/standups", 1))  # a refused key is not retried
+    expect(recorder, ("GET", "/v1/me/teams", 1))  # a refused key is not retried
 
     text = failure(lambda: connect(key=wrong).find_standup("SupportTriagerStandup"), key=wrong)
 
@@ -264,8 +223,8 @@ def test_a_bearer_key_is_refused_by_geekbot(fake: FakeGeekbot) -> None:
 
 def test_a_key_whose_owner_may_not_edit_the_standup(connect: Connect, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.seed(owner=ADA, name="SupportTriagerStandup", users=[ADA, BRUNO])
-    expect(recorder, ("GET", "/v1/standups", 1), ("PATCH", "/v1/standups/*", 1))
-    theirs = connect(key=OTHER_KEY).find_standup("SupportTriagerStandup")
+    expect(recorder, ("GET", "/v1/me/teams", 1), ("GET", "/v1/standups", 1), ("PATCH", "/v1/standups/*", 1))
+    theirs = connect(key=OTHER_KEY).find_standup("SupportTriagerStandup").standup
     assert theirs is not None
 
     text = failure(lambda: connect().update_standup(theirs, spec()))
@@ -298,9 +257,16 @@ def test_validation_errors_show_geekbots_message(
 def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
 ) -> None:
-    expect(recorder, ("POST", "/v1/standups", 1), ("GET", "/v1/standups", 1), ("PATCH", "/v1/standups/*", 1))
+    # The create (listed again after it), the lookup, then the one update that finds nothing.
+    expect(
+        recorder,
+        ("POST", "/v1/standups", 1),
+        ("GET", "/v1/me/teams", 1),
+        ("GET", "/v1/standups", 2),
+        ("PATCH", "/v1/standups/*", 1),
+    )
     notifier.create_standup(spec())
-    existing = notifier.find_standup("SupportTriagerStandup")
+    existing = notifier.find_standup("SupportTriagerStandup").standup
     assert existing is not None
     fake.standups.clear()
 
@@ -312,7 +278,7 @@ def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(
 
 def test_a_plan_without_api_access(notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.fail(403, times=None, body={"error": "API access is not included in your plan"})
-    expect(recorder, ("GET", "/v1/standups", 1))
+    expect(recorder, ("GET", "/v1/me/teams", 1))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -338,11 +304,16 @@ def test_rate_limits_are_waited_out_as_retry_after_says(
     fake.fail(429, method="GET", times=2, headers={"Retry-After": "7"})
     fake.fail(429, method="POST", times=1, headers={"Retry-After": "3"})
 
-    assert notifier.find_standup("SupportTriagerStandup") is None
+    assert notifier.find_standup("SupportTriagerStandup").standup is None
     notifier.create_standup(spec())
 
     assert sleeps.calls == [7.0, 7.0, 3.0]
-    assert calls(recorder) == ["GET /v1/standups"] * 3 + ["POST /v1/standups"] * 2
+    assert calls(recorder) == [
+        *["GET /v1/me/teams"] * 3,
+        "GET /v1/standups",
+        *["POST /v1/standups"] * 2,
+        "GET /v1/standups",
+    ]
     assert len(fake.named("SupportTriagerStandup")) == 1
 
 
@@ -350,7 +321,7 @@ def test_a_rate_limit_that_lasts_ends_in_a_clear_error(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, sleeps: Sleeps
 ) -> None:
     fake.fail(429, times=None, headers={"Retry-After": "2"})
-    expect(recorder, ("GET", "/v1/standups", DEFAULT_POLICY.attempts))
+    expect(recorder, ("GET", "/v1/me/teams", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -363,7 +334,7 @@ def test_a_failing_service_is_retried_a_bounded_number_of_times(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, sleeps: Sleeps
 ) -> None:
     fake.fail(503, times=None)
-    expect(recorder, ("GET", "/v1/standups", DEFAULT_POLICY.attempts))
+    expect(recorder, ("GET", "/v1/me/teams", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -383,7 +354,11 @@ def test_a_create_that_always_fails_is_checked_before_each_retry(
     assert f"could not create the standup SupportTriagerStandup in {CREATE_ATTEMPTS} tries" in text
     assert "HTTP 500: Internal Server Error" in text
     assert "nothing was created" in text
-    assert calls(recorder) == ["POST /v1/standups", "GET /v1/standups"] * CREATE_ATTEMPTS
+    # The key owner is asked for once, to know which standups of that name would be theirs.
+    assert calls(recorder) == ["POST /v1/standups", "GET /v1/me", "GET /v1/standups"] + [
+        "POST /v1/standups",
+        "GET /v1/standups",
+    ] * (CREATE_ATTEMPTS - 1)
     assert len(sleeps.calls) == CREATE_ATTEMPTS - 1
     assert fake.standups == {}
 
@@ -395,9 +370,15 @@ def test_a_create_that_failed_before_writing_is_sent_again(
 
     created = notifier.create_standup(spec())
 
-    assert calls(recorder) == ["POST /v1/standups", "GET /v1/standups", "POST /v1/standups"]
+    assert calls(recorder) == [
+        "POST /v1/standups",
+        "GET /v1/me",
+        "GET /v1/standups",
+        "POST /v1/standups",
+        "GET /v1/standups",
+    ]
     [stored] = fake.named("SupportTriagerStandup")
-    assert created.id == str(stored["id"])
+    assert created.standup.id == str(stored["id"])
 
 
 def test_a_create_whose_answer_was_lost_is_not_made_twice(
@@ -407,10 +388,10 @@ def test_a_create_whose_answer_was_lost_is_not_made_twice(
 
     created = notifier.create_standup(spec())
 
-    assert calls(recorder) == ["POST /v1/standups", "GET /v1/standups"]
+    assert calls(recorder) == ["POST /v1/standups", "GET /v1/me", "GET /v1/standups"]
     [stored] = fake.named("SupportTriagerStandup")
-    assert created.id == str(stored["id"])
-    assert created.participants == (BRUNO, DEMO_OWNER)
+    assert created.standup.id == str(stored["id"])
+    assert created.standup.participants == (BRUNO, DEMO_OWNER)
     assert any("although the create had no clear answer" in line for line in log)
 
 
@@ -425,15 +406,16 @@ def test_a_create_whose_connection_dropped_after_sending_is_not_made_twice(
 
     created = connect(handler=drop_after_post).create_standup(spec())
 
-    assert calls(recorder) == ["POST /v1/standups", "GET /v1/standups"]
-    assert [str(s["id"]) for s in fake.named("SupportTriagerStandup")] == [created.id]
+    assert calls(recorder) == ["POST /v1/standups", "GET /v1/me", "GET /v1/standups"]
+    assert [str(s["id"]) for s in fake.named("SupportTriagerStandup")] == [created.standup.id]
 
 
 def test_a_create_whose_lookup_fails_too_stops_without_resending(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
 ) -> None:
     fake.fail(500, times=None)
-    expect(recorder, ("POST", "/v1/standups", 1), ("GET", "/v1/standups", DEFAULT_POLICY.attempts))
+    # The create fails, and so does every try of the lookup that would tell whether it happened.
+    expect(recorder, ("POST", "/v1/standups", 1), ("GET", "/v1/me", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.create_standup(spec()))
 
@@ -446,12 +428,14 @@ def test_a_create_whose_lookup_fails_too_stops_without_resending(
 
 def test_no_request_has_a_trailing_slash(connect: Connect, recorder: Recorder) -> None:
     notifier = connect(api_url=API + "/")
-    created = notifier.create_standup(spec())
+    created = notifier.create_standup(spec()).standup
+    notifier.find_standup("SupportTriagerStandup", created.id)
     notifier.find_standup("SupportTriagerStandup")
     notifier.update_standup(created, spec(question="Hi!"))
+    notifier.delete_standup(created)
 
     assert notifier.description == "Geekbot (api.geekbot.com)"
-    assert len(recorder.requests) == 3
+    assert len(recorder.requests) == 7
     assert all(not r.path.endswith("/") for r in recorder.requests)
 
 
@@ -468,19 +452,21 @@ def test_a_base_url_that_redirects_is_a_clear_error(connect: Connect, fake: Fake
     notifier = connect(api_url="http://api.geekbot.io")
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
-    assert "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/standups)" in text
+    assert "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/me/teams)" in text
     assert "ROLEBOT_GEEKBOT_API_URL" in text
     assert "no trailing slash" in text
 
     failure(lambda: notifier.create_standup(spec()))
-    assert calls(recorder) == ["GET /v1/standups", "POST /v1/standups"]
+    assert calls(recorder) == ["GET /v1/me/teams", "POST /v1/standups"]
     assert fake.standups == {}
 
 
-def test_several_standups_with_the_same_name(notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder) -> None:
-    expect(recorder, ("GET", "/v1/standups", 1))
+def test_several_standups_with_the_same_name_not_all_made_by_the_key_owner(
+    notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
+) -> None:
+    expect(recorder, ("GET", "/v1/me/teams", 1), ("GET", "/v1/standups", 1), ("GET", "/v1/me", 1))
     first = fake.seed(name="SupportTriagerStandup", users=[DEMO_OWNER])
-    second = fake.seed(name="SupportTriagerStandup", users=[BRUNO, DEMO_OWNER])
+    second = fake.seed(owner=ADA, name="SupportTriagerStandup", users=[BRUNO, DEMO_OWNER])
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -488,24 +474,35 @@ def test_several_standups_with_the_same_name(notifier: GeekbotNotifier, fake: Fa
     assert "delete or rename the extras" in text
 
 
-def test_an_answer_that_is_not_geekbots_is_a_clear_error(connect: Connect) -> None:
+@pytest.mark.parametrize(
+    ("teams", "expected"),
+    [
+        ({"data": [], "has_more": False}, "to GET /v1/me/teams (teams: Field required)"),
+        ({"teams": []}, "to GET /v1/standups (expected a list of standups)"),
+    ],
+)
+def test_an_answer_that_is_not_geekbots_is_a_clear_error(connect: Connect, teams: object, expected: str) -> None:
     def not_geekbot(request: FakeRequest) -> FakeResponse:
-        return FakeResponse.json({"data": [], "has_more": False})
+        return FakeResponse.json(teams if request.path == "/v1/me/teams" else {"data": [], "has_more": False})
 
-    other = Recorder(not_geekbot)
-    expect(other, ("GET", "/v1/standups", 1))  # an answer in the wrong shape is not retried
-    text = failure(lambda: connect(handler=other).find_standup("SupportTriagerStandup"))
+    answered = Recorder(not_geekbot)
+    # An answer in a shape Geekbot does not use is not retried, and nothing is asked after it.
+    reached = ["/v1/me/teams"] if "/v1/me/teams" in expected else ["/v1/me/teams", "/v1/standups"]
+    expect(answered, *[("GET", path, 1) for path in reached])
+    text = failure(lambda: connect(handler=answered).find_standup("SupportTriagerStandup"))
 
-    assert "unexpected answer from api.geekbot.com to GET /v1/standups" in text
+    assert f"unexpected answer from api.geekbot.com {expected}" in text
     assert "ROLEBOT_GEEKBOT_API_URL" in text
 
 
 def test_a_standup_in_an_unexpected_shape_is_an_error_naming_every_problem(connect: Connect) -> None:
     def odd_standup(request: FakeRequest) -> FakeResponse:
+        if request.path == "/v1/me/teams":
+            return FakeResponse.json({"teams": [{"id": 1, "name": "Team", "is_admin": False}]})
         return FakeResponse.json([{"name": "SupportTriagerStandup", "questions": [{"id": 7}], "users": "everyone"}])
 
     odd = Recorder(odd_standup)
-    expect(odd, ("GET", "/v1/standups", 1))
+    expect(odd, ("GET", "/v1/me/teams", 1), ("GET", "/v1/standups", 1))
     text = failure(lambda: connect(handler=odd).find_standup("SupportTriagerStandup"))
 
     assert (
@@ -522,7 +519,7 @@ def test_the_key_is_sent_raw_and_never_logged(
 ) -> None:
     fake.fail(429, method="GET", headers={"Retry-After": "1"})
     fake.fail(500, method="POST", after_write=True)
-    created = notifier.create_standup(spec())
+    created = notifier.create_standup(spec()).standup
     notifier.update_standup(created, spec(question="Hi!"))
 
     assert {r.header("authorization") for r in recorder.requests} == {DEMO_KEY}

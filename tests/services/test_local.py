@@ -106,7 +106,7 @@ def test_terminal_notifier_shows_instead_of_sending() -> None:
     shown = []
     notifier = TerminalNotifier(shown.append)
     spec = standup_spec(TRIAGER, [CHEN, BRUNO], ADA, date(2026, 12, 2))
-    assert notifier.find_standup(spec.name) is None
+    assert notifier.find_standup(spec.name).standup is None
     created = notifier.create_standup(spec)
     assert shown == [spec]
-    assert created.participants == (CHEN.id, ADA.id)
+    assert created.standup.participants == (CHEN.id, ADA.id)
