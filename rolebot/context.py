@@ -198,7 +198,7 @@ class Services:
     def _build_members(self) -> MembersSource:
         settings = self.app.settings
         if not self.is_live("members"):
-            from rolebot.services.local import LocalRoster
+            from rolebot.services.local.roster import LocalRoster
 
             return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
         from rolebot.services.secrets import SLACK_TOKEN
@@ -211,10 +211,14 @@ class Services:
     def _build_calendar(self) -> CalendarStore:
         settings = self.app.settings
         if not self.is_live("calendar"):
-            from rolebot.services.local import IcsCalendar
+            from rolebot.services.local.ics_store import IcsCalendar
 
             return IcsCalendar(
-                settings.calendar_path, self.app.config.timezone, shown(settings.calendar_path, settings.cwd)
+                settings.calendar_path,
+                self.app.config.timezone,
+                shown(settings.calendar_path, settings.cwd),
+                warn=lambda message: self.app.say(f"warning: {message}", style="yellow"),
+                log=self.app.log,
             )
         from rolebot.services.gcal import GoogleCalendar
         from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
@@ -230,7 +234,7 @@ class Services:
 
     def _build_notifier(self) -> Notifier:
         if not self.is_live("notifier"):
-            from rolebot.services.local import TerminalNotifier
+            from rolebot.services.local.terminal import TerminalNotifier
 
             return TerminalNotifier(self.outbox.put)
         from rolebot.services.geekbot import GeekbotNotifier

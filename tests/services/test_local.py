@@ -7,7 +7,9 @@ import pytest
 from rolebot.errors import LocalDataError
 from rolebot.events import new_event
 from rolebot.models import Member
-from rolebot.services.local import IcsCalendar, LocalRoster, TerminalNotifier
+from rolebot.services.local.ics_store import IcsCalendar
+from rolebot.services.local.roster import LocalRoster
+from rolebot.services.local.terminal import TerminalNotifier
 from rolebot.standups import standup_spec
 from tests.helpers import ADA, BRUNO, CHEN, TRIAGER, listed
 
