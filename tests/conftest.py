@@ -126,16 +126,20 @@ def snapshot_files() -> Callable[[Path], dict[str, bytes]]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", 'slow: takes about a second or more (`-m "not slow"` leaves it out)')
+    config.addinivalue_line(
+        "markers", 'slow: a whole job, a simulation, real processes or a race (`-m "not slow"` leaves it out)'
+    )
     # typer.testing.CliRunner turns the Typer app into a click command on every invoke (about
     # 15 ms of signature inspection); the command is the same every time, so build it once.
     pytest.MonkeyPatch().setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first, the order kept otherwise: spread over the workers, the longest ones
-    start early instead of finishing last while the other workers wait."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On xdist workers, slow tests first (the order kept otherwise): the longest ones start
+    early instead of finishing last while the other workers wait. In one process the order
+    stays as written, so `-x` fails fast."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.hookimpl(optionalhook=True)
