@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import groupby
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -97,6 +98,9 @@ class Expectation:
     def matches(self, request: FakeRequest) -> bool:
         return request.method == self.method and fnmatchcase(request.path, self.path)
 
+    def met_by(self, count: int) -> bool:
+        return count > 0 if self.times is None else count == self.times
+
     def __str__(self) -> str:
         count = "at least once" if self.times is None else f"{self.times} time{'s' * (self.times != 1)}"
         return f"{self.method} {self.path} ({count})"
@@ -136,7 +140,7 @@ class Recorder:
         problems = []
         for expectation in self.expectations:
             count = sum(expectation.matches(request) for request in made)
-            if count == 0 if expectation.times is None else count != expectation.times:
+            if not expectation.met_by(count):
                 problems.append(f"expected {expectation}, got {count}")
         if self.exclusive:
             problems.extend(
@@ -151,12 +155,7 @@ class Recorder:
 
 def _in_runs(calls: list[str]) -> str:
     """`GET /a × 3, POST /b`: the calls in order, repeats counted."""
-    runs: list[list[Any]] = []
-    for call in calls:
-        if runs and runs[-1][0] == call:
-            runs[-1][1] += 1
-        else:
-            runs.append([call, 1])
+    runs = [(call, len(list(repeats))) for call, repeats in groupby(calls)]
     return ", ".join(call if count == 1 else f"{call} × {count}" for call, count in runs) or "none"
 
 
