@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from rolebot.commands.calendar_events import calendar_app
+from rolebot.commands.history import history_command
 from rolebot.commands.init import init_command
 from rolebot.commands.members import members_command
 from rolebot.commands.rotate import rotate_command
@@ -97,6 +98,7 @@ app.command("standup")(standup_command)
 app.add_typer(calendar_app, name="calendar")
 app.command("init")(init_command)
 app.command("schedule")(schedule_command)
+app.command("history")(history_command)
 app.add_typer(secrets_app, name="secrets")
 
 

@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from rolebot.errors import ConfigError, UsageError
 from rolebot.validation import Strict, describe
@@ -22,6 +32,9 @@ from rolebot.validation import Strict, describe
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RESERVED_STATE_KEYS = ("standup_manager", "last_rotated", "standups", "notified", "away")
 QUESTION_FIELDS = {"first_name", "name", "title", "handoff", "buddy", "buddy_first_name"}
+NOTICE_FIELDS = QUESTION_FIELDS | {"mention", "buddy_mention"}
+"""The placeholders of the Slack messages: the question's, and `<@ID>` mentions of the incoming
+member and of the buddy."""
 SAMPLE_FIELDS = {
     "first_name": "Ada",
     "name": "Ada Okafor",
@@ -29,10 +42,12 @@ SAMPLE_FIELDS = {
     "handoff": "Wednesday 2 December 2026",
     "buddy": "Bruno Silva",
     "buddy_first_name": "Bruno",
+    "mention": "<@U0SAMPLE01>",
+    "buddy_mention": "<@U0SAMPLE02>",
 }
-"""What a question template is tried with when the config loads, so a template that cannot be
-formatted (`{first_name!z}`, `{first_name:>>>}`) is a config error, never a failed rotation."""
-BUDDY_FIELDS = {"buddy", "buddy_first_name"}
+"""What a template is tried with when the config loads, so a template that cannot be formatted
+(`{first_name!z}`, `{first_name:>>>}`) is a config error, never a failed rotation."""
+BUDDY_FIELDS = {"buddy", "buddy_first_name", "buddy_mention"}
 
 TRIAGER_QUESTION = (
     "Hi {first_name}! :wave: From {handoff} it is your turn as {title} for two weeks. "
@@ -49,6 +64,24 @@ FACILITATOR_QUESTION = (
     "with a colleague and swap names in the team calendar. Your duties: collect agenda "
     "items in the meeting notes beforehand; facilitate the meeting; open issues for "
     "the follow-ups; move the notes to the team compass afterwards."
+)
+
+GENERIC_QUESTION = (
+    "Hi {first_name}! :wave: From {handoff} it is your turn as {title}. Reply `ok` to acknowledge, "
+    "or arrange cover with a colleague and swap names in the team calendar."
+)
+"""The question of a role that sets none (the built-in roles have their own)."""
+
+ANNOUNCE_MESSAGE = "From {handoff}, {mention} is our {title}."
+ANNOUNCE_MESSAGE_WITH_BUDDY = "From {handoff}, {mention} is our {title}, with {buddy} staying on as buddy."
+DM_MESSAGE = (
+    "Hi {first_name}! :wave: Your turn as {title} starts on {handoff}. If you cannot serve, arrange "
+    "cover with a colleague and swap names in the team calendar."
+)
+DM_MESSAGE_WITH_BUDDY = (
+    "Hi {first_name}! :wave: Your turn as {title} starts on {handoff}; {buddy} stays on as your buddy "
+    "while you settle in. If you cannot serve, arrange cover with a colleague and swap names in the "
+    "team calendar."
 )
 
 DEFAULT_ROLES: dict[str, dict[str, Any]] = {
@@ -94,13 +127,73 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
 }
 
 
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
 class StandupConfig(Strict):
+    """The role's Geekbot standup."""
+
+    enabled: StrictBool = True
     name: str = Field(min_length=1)
     channel: str = Field(min_length=1)
-    days: tuple[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], ...] = Field(min_length=1)
+    days: tuple[Weekday, ...] = Field(min_length=1)
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
     timezone: StrictStr = "user_local"
     wait_time: StrictInt | None = Field(default=10, ge=-1)
+
+
+class NoStandup(Strict):
+    """`enabled = false`: the role runs without Geekbot. The other settings may be left out; any
+    that stay (a built-in role keeps its defaults) are ignored."""
+
+    enabled: Literal[False]
+    name: StrictStr | None = None
+    channel: StrictStr | None = None
+    days: tuple[StrictStr, ...] | None = None
+    time: StrictStr | None = None
+    timezone: StrictStr | None = None
+    wait_time: StrictInt | None = None
+
+
+STANDUP_ON, STANDUP_OFF = "geekbot", "no-geekbot"
+"""Tags of the two kinds of standup table; left out of the paths an error names."""
+
+
+def _standup_kind(value: Any) -> str:
+    enabled = value.get("enabled", True) if isinstance(value, Mapping) else getattr(value, "enabled", True)
+    return STANDUP_OFF if enabled is False else STANDUP_ON
+
+
+Standup = Annotated[
+    Annotated[StandupConfig, Tag(STANDUP_ON)] | Annotated[NoStandup, Tag(STANDUP_OFF)],
+    Discriminator(_standup_kind),
+]
+
+
+class SlackConfig(Strict):
+    """What rolebot says in Slack for the role, besides the standup. All of it is off by default."""
+
+    announce_channel: str | None = None
+    """Post the handoff there once (`#name`, `name` or a channel ID)."""
+    dm: StrictBool = False
+    """Message whoever starts, and whoever's dates move."""
+    oncall_usergroup: str | None = None
+    """Keep this user group's members = who serves now."""
+    announce_message: str | None = Field(default=None, min_length=1)
+    """The announcement's template (None: the default for the role's tenure)."""
+    dm_message: str | None = Field(default=None, min_length=1)
+    """The direct message's template (None: the default for the role's tenure)."""
+
+    @field_validator("announce_channel", "oncall_usergroup")
+    @classmethod
+    def _one_word(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        bare = value.lstrip("#@")
+        if not bare or any(c.isspace() for c in bare):
+            raise ValueError(f"{value!r} is not a Slack channel or user group name (one word, no spaces)")
+        return value
 
 
 class RoleConfig(Strict):
@@ -116,8 +209,10 @@ class RoleConfig(Strict):
     day_of_month: StrictInt | None = Field(default=None, ge=1, le=28)
     tenure: Literal[1, 2]
     horizon: StrictInt = Field(ge=1, le=520)
-    question: str = Field(min_length=1)
-    standup: StandupConfig
+    question: str = Field(default=GENERIC_QUESTION, min_length=1)
+    standup: Standup | None = None
+    """The Geekbot standup; a role without one (or with `enabled = false`) runs without Geekbot."""
+    slack: SlackConfig = SlackConfig()
 
     @field_validator("state_key")
     @classmethod
@@ -141,7 +236,32 @@ class RoleConfig(Strict):
             raise ValueError("a monthly role needs `day_of_month` (1-28)")
         allowed = QUESTION_FIELDS if self.tenure == 2 else QUESTION_FIELDS - BUDDY_FIELDS
         _check_template(self.question, allowed)
+        notices = NOTICE_FIELDS if self.tenure == 2 else NOTICE_FIELDS - BUDDY_FIELDS
+        _check_template(self.announce_message, notices, "slack.announce_message")
+        _check_template(self.dm_message, notices, "slack.dm_message")
         return self
+
+    @property
+    def geekbot(self) -> StandupConfig | None:
+        """The role's Geekbot standup; None when the role runs without Geekbot."""
+        return self.standup if isinstance(self.standup, StandupConfig) else None
+
+    @property
+    def announce_message(self) -> str:
+        """The announcement's template: the role's, or the default for its tenure."""
+        default = ANNOUNCE_MESSAGE_WITH_BUDDY if self.tenure == 2 else ANNOUNCE_MESSAGE
+        return self.slack.announce_message or default
+
+    @property
+    def dm_message(self) -> str:
+        """The direct message's template: the role's, or the default for its tenure."""
+        return self.slack.dm_message or (DM_MESSAGE_WITH_BUDDY if self.tenure == 2 else DM_MESSAGE)
+
+    @property
+    def posts_to_slack(self) -> bool:
+        """Whether the role sets a user group, announces or sends direct messages."""
+        slack = self.slack
+        return bool(slack.announce_channel or slack.dm or slack.oncall_usergroup)
 
     @property
     def state_keys(self) -> tuple[str, ...]:
@@ -189,27 +309,28 @@ class Config(Strict):
             raise UsageError(f"unknown role {key!r}", f"choose one of: {', '.join(sorted(self.roles))}") from None
 
 
-def _check_template(template: str, allowed: set[str]) -> None:
-    """The question must name only `allowed` placeholders, and format: it is tried with sample
-    values, so that a bad conversion or format spec is found when the config loads."""
+def _check_template(template: str, allowed: set[str], setting: str = "question") -> None:
+    """A template (the question, a Slack message) must name only `allowed` placeholders, and
+    format: it is tried with sample values, so that a bad conversion or format spec is found when
+    the config loads. `setting` names it in the error."""
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise ValueError(f"question is not a valid template: {exc}") from None
+        raise ValueError(f"{setting} is not a valid template: {exc}") from None
     fields = {name for _, name, _, _ in parts if name is not None}
     unknown = sorted(fields - allowed)
     if unknown:
         raise ValueError(
-            f"question uses unknown placeholder(s) {', '.join('{' + f + '}' for f in unknown)}; "
+            f"{setting} uses unknown placeholder(s) {', '.join('{' + f + '}' for f in unknown)}; "
             f"available: {', '.join('{' + f + '}' for f in sorted(allowed))}"
         )
     nested = next((f"{{{name}:{spec}}}" for _, name, spec, _ in parts if spec and "{" in spec), None)
     if nested is not None:
-        raise ValueError(f"question: {nested} takes its format from another placeholder; write the format itself")
+        raise ValueError(f"{setting}: {nested} takes its format from another placeholder; write the format itself")
     try:
         template.format(**{name: SAMPLE_FIELDS[name] for name in allowed})
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
-        raise ValueError(f"question is not a valid template: {exc}") from None
+        raise ValueError(f"{setting} is not a valid template: {exc}") from None
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -245,7 +366,9 @@ def build_config(raw: Mapping[str, Any], source: str) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {describe(exc, skip={'key'})}", "fix that setting") from None
+        raise ConfigError(
+            f"{source}: {describe(exc, skip={'key', STANDUP_ON, STANDUP_OFF})}", "fix that setting"
+        ) from None
 
 
 def _read_toml(path: Path, shown: str | None = None) -> dict[str, Any]:

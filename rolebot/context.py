@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 
     from rolebot.config import Config
     from rolebot.deadline import Deadline
-    from rolebot.services.base import CalendarStore, MembersSource, Notifier
+    from rolebot.services.base import CalendarStore, MembersSource, Messenger, Notifier
     from rolebot.services.secrets import Credential, Credentials
+    from rolebot.services.slack import SlackApi
 
-ServiceKind = Literal["members", "calendar", "notifier"]
+ServiceKind = Literal["members", "calendar", "notifier", "messenger"]
 
 
 @dataclass
@@ -106,8 +107,14 @@ class Services:
         "members": ("SLACK_TOKEN",),
         "calendar": ("CALENDAR_ID", "GOOGLE_KEY"),
         "notifier": ("GEEKBOT_TOKEN",),
+        "messenger": ("SLACK_TOKEN",),
     }
-    NAMES: ClassVar[dict[ServiceKind, str]] = {"members": "Slack", "calendar": "Google Calendar", "notifier": "Geekbot"}
+    NAMES: ClassVar[dict[ServiceKind, str]] = {
+        "members": "Slack",
+        "calendar": "Google Calendar",
+        "notifier": "Geekbot",
+        "messenger": "Slack messages",
+    }
 
     def __init__(self, app: AppContext) -> None:
         from rolebot.outbox import Outbox
@@ -118,6 +125,10 @@ class Services:
         self._members: MembersSource | None = None
         self._calendar: CalendarStore | None = None
         self._notifier: Notifier | None = None
+        self._messenger: Messenger | None = None
+        self._slack_lock = threading.Lock()
+        self._slack: SlackApi | None = None
+        """One Slack connection for members and messages: one pool, and 429s held for both."""
         self._warned: set[ServiceKind] = set()
 
     @cached_property
@@ -157,7 +168,12 @@ class Services:
         return False
 
     def describe(self, kind: ServiceKind) -> str:
-        built = {"members": self._members, "calendar": self._calendar, "notifier": self._notifier}[kind]
+        built = {
+            "members": self._members,
+            "calendar": self._calendar,
+            "notifier": self._notifier,
+            "messenger": self._messenger,
+        }[kind]
         return str(getattr(built, "description", "unavailable"))
 
     def banner(self, *kinds: ServiceKind) -> None:
@@ -186,14 +202,37 @@ class Services:
                 self._notifier = self._build_notifier()
             return self._notifier
 
+    def messenger(self) -> Messenger:
+        """Slack beyond reading: posts, direct messages, user-group members."""
+        with self._locks["messenger"]:
+            if self._messenger is None:
+                self._messenger = self._build_messenger()
+            return self._messenger
+
     def close(self) -> None:
         """Close the clients that were built (their connection pools)."""
-        built = (self._members, self._calendar, self._notifier)
-        self._members = self._calendar = self._notifier = None
+        built = (self._calendar, self._notifier, self._slack)
+        self._members = self._calendar = self._notifier = self._messenger = self._slack = None
         for service in built:
             closer = getattr(service, "close", None)
             if callable(closer):
                 closer()
+
+    def _slack_api(self) -> SlackApi:
+        """The live Slack connection, shared by the members source and the messenger."""
+        with self._slack_lock:
+            if self._slack is None:
+                from rolebot.services.secrets import SLACK_TOKEN
+                from rolebot.services.slack import SlackApi
+
+                self._slack = SlackApi.connect(
+                    self.app.settings.slack_api_url,
+                    self.credentials.secret(SLACK_TOKEN),
+                    sleep=self.app.sleep,
+                    log=self.app.log,
+                    deadline=self.app.deadline,
+                )
+            return self._slack
 
     def _build_members(self) -> MembersSource:
         settings = self.app.settings
@@ -201,12 +240,18 @@ class Services:
             from rolebot.services.local.roster import LocalRoster
 
             return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
-        from rolebot.services.secrets import SLACK_TOKEN
         from rolebot.services.slack import SlackMembers
 
-        return SlackMembers.connect(
-            settings.slack_api_url, self.credentials.secret(SLACK_TOKEN), sleep=self.app.sleep, log=self.app.log
-        )
+        return SlackMembers(self._slack_api())
+
+    def _build_messenger(self) -> Messenger:
+        if not self.is_live("messenger"):
+            from rolebot.services.local.messenger import LocalMessenger
+
+            return LocalMessenger(self.outbox.put)
+        from rolebot.services.slack import SlackMessenger
+
+        return SlackMessenger(self._slack_api())
 
     def _build_calendar(self) -> CalendarStore:
         settings = self.app.settings
@@ -230,6 +275,7 @@ class Services:
             team_timezone=self.app.config.timezone,
             sleep=self.app.sleep,
             log=self.app.log,
+            deadline=self.app.deadline,
         )
 
     def _build_notifier(self) -> Notifier:
@@ -245,4 +291,5 @@ class Services:
             self.credentials.secret(GEEKBOT_TOKEN),
             sleep=self.app.sleep,
             log=self.app.log,
+            deadline=self.app.deadline,
         )

@@ -51,6 +51,11 @@ class ServiceError(RolebotError):
         self.service = service
 
 
+class NotSent(ServiceError):
+    """The request certainly never reached the service (no connection could be made, or a rate
+    limit did not lift): nothing was done, so sending it again later cannot do it twice."""
+
+
 class CredentialsError(RolebotError):
     """Credentials are missing, unreadable, or not stored safely."""
 

@@ -11,8 +11,10 @@ that names the event and the candidates: rolebot never guesses who is serving.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 
 from rolebot import dates
 from rolebot.config import RoleConfig
@@ -21,6 +23,21 @@ from rolebot.models import CalendarEvent, Member, NewEvent
 
 PRIVATE_ROLE = "rolebot_role"
 PRIVATE_MEMBER = "rolebot_member"
+PRIVATE_PINNED = "rolebot_pinned"
+"""Set on events rolebot writes for `swap` and `cover` ("swap" or "cover"): they are pinned."""
+PRIVATE_SERVER = "rolebot_server"
+"""On a pinned event rolebot wrote: who serves it (its summary names them, perhaps by a shared first name)."""
+PRIVATE_SWAP = "rolebot_swap"
+"""On a swapped event: "<partner date> <Slack ID>", the other traded handoff and who now serves it."""
+
+
+SECOND_ID_SUFFIX = "v2"
+_FIRST_ID = re.compile(r"rolebot[0-9a-f]{8}[0-9]{8}")
+
+
+@cache
+def _role_digest(role_key: str) -> str:
+    return hashlib.sha256(role_key.encode()).hexdigest()[:8]
 
 
 def event_id(role_key: str, start: date) -> str:
@@ -29,8 +46,36 @@ def event_id(role_key: str, start: date) -> str:
     One ID per role and start date is what makes duplicates impossible: a second insert,
     from a re-run or a concurrent run, is refused by the calendar instead of doubling up.
     """
-    digest = hashlib.sha256(role_key.encode()).hexdigest()[:8]
-    return f"rolebot{digest}{start:%Y%m%d}"
+    return f"rolebot{_role_digest(role_key)}{start:%Y%m%d}"
+
+
+def second_event_id(role_key: str, start: date) -> str:
+    """The other ID the role's event on `start` may have: used only when Google keeps the first
+    one reserved for good (an event deleted and then purged from the bin: insert says it exists,
+    get says it does not). Just as deterministic, so concurrent runs still agree on it."""
+    return event_id(role_key, start) + SECOND_ID_SUFFIX
+
+
+def event_ids(role_key: str, start: date) -> tuple[str, str]:
+    """Both IDs the role's event on `start` may have: the first, and the second."""
+    first = event_id(role_key, start)
+    return first, first + SECOND_ID_SUFFIX
+
+
+def other_event_id(ident: str) -> str | None:
+    """For either ID rolebot gives a role's event on a date, the other one (same role, same date);
+    None for an ID rolebot does not make."""
+    if _FIRST_ID.fullmatch(ident):
+        return ident + SECOND_ID_SUFFIX
+    first = ident.removesuffix(SECOND_ID_SUFFIX)
+    if first != ident and _FIRST_ID.fullmatch(first):
+        return first
+    return None
+
+
+def same_event(a: str, b: str) -> bool:
+    """Whether two event IDs are the same role's event on the same date (the same ID, or its other one)."""
+    return a == b or other_event_id(a) == b
 
 
 def new_event(role: RoleConfig, member: Member, start: date) -> NewEvent:
@@ -64,6 +109,8 @@ def belongs_to(role: RoleConfig, event: CalendarEvent) -> bool:
     owner = event.private.get(PRIVATE_ROLE)
     if owner is not None:
         return owner == role.key
+    if event.id.startswith("rolebot") and event.id in event_ids(role.key, event.start):
+        return True  # rolebot's own, by either of its IDs, even if its properties were lost
     return summary_name(role, event.summary) is not None
 
 
@@ -109,6 +156,10 @@ class CalendarView:
 
     def has(self, day: date) -> bool:
         return day in self._by_date
+
+    def events_at(self, day: date) -> list[CalendarEvent]:
+        """The events that count for handoff `day` (starting on it, or off-day before the next)."""
+        return list(self._by_date.get(day, ()))
 
     def last_start(self) -> date | None:
         """The last handoff that has an event."""

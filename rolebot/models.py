@@ -52,10 +52,12 @@ class NewEvent:
     description: str
     start: date
     end: date
+    marks: tuple[tuple[str, str], ...] = ()
+    """More of rolebot's private properties, e.g. `("rolebot_pinned", "cover")` on a pinned event."""
 
     @property
     def private(self) -> dict[str, str]:
-        return {"rolebot_role": self.role, "rolebot_member": self.member.id}
+        return {"rolebot_role": self.role, "rolebot_member": self.member.id, **dict(self.marks)}
 
 
 @dataclass

@@ -12,10 +12,12 @@ from __future__ import annotations
 import threading
 from typing import TypeAlias
 
+from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import StandupSpec
 
-Unsent: TypeAlias = StandupSpec
-"""A message the local backend holds instead of sending: a Geekbot standup."""
+Unsent: TypeAlias = StandupSpec | ChannelPost | DirectMessage | GroupMembers
+"""A message the local backend holds instead of sending: a Geekbot standup, a Slack channel
+post, a Slack direct message, or the members a Slack user group would be given."""
 
 
 class Outbox:

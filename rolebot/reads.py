@@ -5,8 +5,8 @@ the same time."""
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from rolebot import dates
@@ -51,6 +51,19 @@ class Reads:
         """What looking for the standup found; None if it was not looked for."""
         return None if self.standup is None else self.standup.result()
 
+    def with_events(self, extra: Sequence[CalendarEvent]) -> Reads:
+        """These reads with `extra` calendar events (read later, further ahead) added; each event once."""
+        known: list[CalendarEvent] = _result(self.events, "calendar events")
+        seen = {event.id for event in known}
+        more: Future[list[CalendarEvent]] = Future()
+        more.set_result([*known, *(event for event in extra if event.id not in seen)])
+        return replace(self, events=more)
+
+
+def through(last: date) -> date:
+    """The end of a window of events that takes in those starting on `last` (the bound is exclusive)."""
+    return last + timedelta(days=1)
+
 
 def _result(future: Future[T] | None, what: str) -> T:
     if future is None:
@@ -63,26 +76,41 @@ def read_services(
     role: RoleConfig,
     *,
     members: bool = False,
-    events_from: date | None = None,
+    events: tuple[date, date] | None = None,
     standup: bool = False,
     standup_id: str | None = None,
+    messenger: bool = False,
 ) -> Reads:
     """Read members, calendar events and the standup at the same time (building each client,
     decrypting its credentials included, in its own thread), then show the backends used.
+    `messenger` builds the Slack messenger as well (it reads nothing), so the banner names it.
 
-    The standup is looked for by `standup_id` (the ID the state keeps) first, then by name."""
+    `events` is the window the plan needs, `(first, end)`: the events that end after `first`
+    and begin before `end`. Always bounded: a calendar may hold an endless recurring meeting.
+    The standup is looked for by `standup_id` (the ID the state keeps) first, then by name (not at
+    all for a role without a Geekbot standup)."""
     services = app.services
-    start = events_from
+
+    def list_events(first: date, end: date) -> list[CalendarEvent]:
+        return services.calendar().list_events(first, end)
+
+    geekbot = role.geekbot if standup else None  # a role without Geekbot never asks it anything
+
+    def find_standup(name: str) -> StandupSearch:
+        return services.notifier().find_standup(name, standup_id)
+
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="rolebot-read") as pool:
         reads = Reads(
             pool.submit(lambda: services.members().members(role.usergroup)) if members else None,
-            pool.submit(lambda: services.calendar().list_events(start, None)) if start else None,
-            pool.submit(lambda: services.notifier().find_standup(role.standup.name, standup_id)) if standup else None,
+            pool.submit(list_events, *events) if events else None,
+            pool.submit(find_standup, geekbot.name) if geekbot else None,
         )
+        built = pool.submit(services.messenger) if messenger else None
     used: tuple[tuple[ServiceKind, object], ...] = (
         ("members", reads.members),
         ("calendar", reads.events),
         ("notifier", reads.standup),
+        ("messenger", built),
     )
     services.banner(*(kind for kind, future in used if future is not None))
     return reads

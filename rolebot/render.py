@@ -8,7 +8,9 @@ and the consoles themselves are made with markup off (`rolebot.context`). A disp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -17,12 +19,17 @@ from rich.table import Table
 from rich.text import Text
 
 from rolebot import dates
+from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Member, StandupSpec
+from rolebot.notices import Notice
 from rolebot.outbox import Unsent
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
 from rolebot.standups import StandupChange
 from rolebot.state import Person
+
+if TYPE_CHECKING:
+    from rolebot.history import HistoryPlan, HistoryTurn, MemberRecord
 
 
 def plain(text: str | Text, style: str = "") -> Text:
@@ -89,7 +96,7 @@ def rotation_table(plan: RotationPlan) -> RenderableType:
     return _with_notes(table, plan.notes, plan.warnings)
 
 
-def _with_notes(table: _Titled, notes: Sequence[str], warnings: Sequence[str] = ()) -> RenderableType:
+def _with_notes(table: RenderableType, notes: Sequence[str], warnings: Sequence[str] = ()) -> RenderableType:
     if not notes and not warnings:
         return table
     lines = [plain(f"warning: {text}", style="yellow") for text in dict.fromkeys(warnings)]
@@ -136,6 +143,89 @@ def schedule_table(
     return _with_notes(table, notes, [row.warning for row in rows if row.warning])
 
 
+PIN_TEXT = {"swap": "swap", "cover": "cover", "edited": "title edited", "hand-made": "hand-made event"}
+
+
+def _turn_note(turn: HistoryTurn) -> str:
+    notes = ["serving now"] if turn.status == "serving" else []
+    if turn.shifted:
+        how = PIN_TEXT.get(turn.pin or "edited", turn.pin or "")
+        notes.append(f"in place of {turn.owner.name} ({how})")
+    elif turn.pin == "hand-made":
+        notes.append(PIN_TEXT["hand-made"])
+    if turn.source == "state":
+        notes.append("from the state (no calendar event)")
+    return "; ".join(notes)
+
+
+def _member_note(record: MemberRecord, usergroup: str) -> str:
+    if not record.in_group:
+        return f"left @{usergroup}" if record.member.id else f"not in @{usergroup}"
+    return "no turns yet" if record.turns == 0 else ""
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def fairness_lines(plan: HistoryPlan) -> list[str]:
+    """Turns per member of the group over the period, the spread, and who is furthest behind."""
+    fair, group = plan.fairness, f"@{plan.role.usergroup}"
+    if fair.counted == 0:
+        return [f"fairness: nobody in {group} to compare"]
+    if not fair.behind:
+        return [f"fairness: each of the {fair.counted} members of {group} has {fair.most} turns (spread 0: balanced)"]
+    verdict = "balanced" if fair.balanced else "unbalanced"
+    first = fair.behind[0]
+    served = f"last served {first.last_served}" if first.last_served else "none served in the period"
+    others = f" (and {len(fair.behind) - 1} more with {fair.fewest})" if len(fair.behind) > 1 else ""
+    return [
+        f"fairness: {fair.fewest} to {fair.most} turns per member of {group} (spread {fair.spread}: {verdict})",
+        f"furthest behind: {first.member.name}, {fair.fewest} turns, {served}{others}",
+    ]
+
+
+def history_table(plan: HistoryPlan) -> RenderableType:
+    """Who served when (the turns up to today), turns per person, and the fairness line."""
+    role = plan.role
+    parts: list[RenderableType] = []
+    past = plan.past
+    if past:
+        turns = _table(
+            f"{role.title}: who served from {plan.first} to today ({plan.today})", "Handoff", "Served by", "Note"
+        )
+        for turn in past:
+            turns.add_row(turn.day.isoformat(), turn.server.name, _turn_note(turn))
+        parts.append(turns)
+    else:
+        parts.append(plain(f"{role.title}: no turn recorded from {plan.first} to today ({plan.today})", style="bold"))
+    people = _table(
+        f"{role.title}: turns per person from {plan.first} to {plan.last} (the horizon)",
+        "Member",
+        "Served",
+        "Ahead",
+        "Last served",
+        "Next",
+        "Taken",
+        "Given",
+        "Note",
+    )
+    for record in plan.members:
+        people.add_row(
+            record.member.label() if record.member.id else record.member.name,
+            str(record.served),
+            str(record.ahead),
+            _day(record.last_served),
+            _day(record.next_turn),
+            str(record.swaps_taken),
+            str(record.swaps_given),
+            _member_note(record, role.usergroup),
+        )
+    parts += [plain(""), people, plain("Taken/Given: turns served in someone else's place / by someone else in yours")]
+    parts += [plain(line, style="bold") for line in fairness_lines(plan)]
+    return _with_notes(Group(*parts), plan.notes, plan.warnings)
+
+
 def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="bold")
@@ -159,9 +249,62 @@ def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
     )
 
 
+LOCAL_SUBTITLE = "shown here; the local backend sends nothing"
+
+
 def unsent(item: Unsent) -> RenderableType:
     """A message the local backend shows instead of sending."""
-    return standup_panel(item, "shown here; the local backend sends nothing")
+    if isinstance(item, StandupSpec):
+        return standup_panel(item, LOCAL_SUBTITLE)
+    if isinstance(item, ChannelPost):
+        return slack_message_panel(f"Slack post to {item.channel}", item.text, LOCAL_SUBTITLE)
+    if isinstance(item, DirectMessage):
+        return slack_message_panel(f"Slack direct message to {item.member.label()}", item.text, LOCAL_SUBTITLE)
+    return usergroup_panel(item, LOCAL_SUBTITLE)
+
+
+def slack_message_panel(title: str, text: str, subtitle: str) -> RenderableType:
+    """A Slack message as it would be sent (mrkdwn, escapes and `<@ID>` mentions as they are)."""
+    return Panel(Text(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False)
+
+
+def usergroup_panel(change: GroupMembers, subtitle: str) -> RenderableType:
+    """The members a Slack user group would be given."""
+    names = Text("\n".join(member.label() for member in change.members))
+    title = f"Slack user group @{change.bare_handle}: {len(change.members)} members"
+    return Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False)
+
+
+DRY_RUN = "dry run: nothing sent"
+
+
+def group_preview(change: GroupMembers) -> RenderableType:
+    """The members a dry run would give the on-call group."""
+    panel = usergroup_panel(change, DRY_RUN)
+    if not change.members:
+        note = f"nobody serves, and Slack cannot empty a user group: @{change.bare_handle} would be left as it is"
+    else:
+        note = f"@{change.bare_handle} is written only if it does not have exactly these members already"
+    return Group(panel, plain(note))
+
+
+def notice_preview(notice: Notice, live: bool) -> RenderableType:
+    """What a dry run would post or send once for the handoff, or that it went out already."""
+    day = dates.human(notice.handoff)
+    if notice.already:
+        return plain(f"{notice.what} for {day} was sent already: nothing to send")
+    message = notice.message
+    if isinstance(message, ChannelPost):
+        panel = slack_message_panel(f"Slack post to {message.channel}", message.text, DRY_RUN)
+    else:
+        panel = slack_message_panel(f"Slack direct message to {message.member.label()}", message.text, DRY_RUN)
+    if not live:
+        said = f"the local backend would show {notice.what} and send nothing"
+    elif notice.record:
+        said = f"would send {notice.what} for {day}, once: the state records it"
+    else:
+        said = f"with --no-state, {notice.what} would not be sent: the state could not record it"
+    return Group(panel, plain(said))
 
 
 def standup_preview(change: StandupChange) -> RenderableType:
@@ -197,4 +340,18 @@ def secrets_table(rows: Sequence[tuple[str, str, str, bool]]) -> RenderableType:
     table = _table("Credentials (values are never shown)", "Credential", "Found in", "Status")
     for label, where, status, ok in rows:
         table.add_row(label, where, Text(status, style="green" if ok else "red"))
+    return table
+
+
+def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None, unchecked: str) -> RenderableType:
+    """The Slack scopes the configured features need, and whether the token has each (when it was asked)."""
+    table = _table("Slack scopes the configured features need", "Scope", "Needed for", "Token")
+    for scope, uses in needed.items():
+        if has is None:
+            status = Text("not checked", style="dim")
+        else:
+            status = Text("has it", style="green") if scope in has else Text("missing", style="red")
+        table.add_row(scope, ", ".join(uses), status)
+    if has is None:
+        return Group(table, plain(f"the token's scopes were not checked: {unchecked}"))
     return table

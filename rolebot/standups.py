@@ -8,7 +8,7 @@ from datetime import date
 from typing import Literal
 
 from rolebot.config import RoleConfig
-from rolebot.errors import RotationError, ServiceError
+from rolebot.errors import RotationError, ServiceError, UsageError
 from rolebot.messages import render_question
 from rolebot.models import ExistingStandup, Member, StandupSearch, StandupSpec
 from rolebot.rotation import named_as_stored, resolve_person
@@ -32,9 +32,11 @@ def standup_spec(role: RoleConfig, serving: Sequence[Member], manager: Member | 
             "the state names no standup manager (the owner of the Geekbot API key)",
             f"set one with `rolebot init {role.key} ... --standup-manager NAME`",
         )
+    settings = role.geekbot
+    if settings is None:
+        raise no_standup(role)
     incoming = serving[0]
     buddy = serving[1] if len(serving) > 1 else None
-    settings = role.standup
     return StandupSpec(
         name=settings.name,
         channel=settings.channel,
@@ -130,6 +132,19 @@ def plan_standup_change(
     return plan_standup(spec, found.standup, extras=found.extras, state_id=state_id, record_in=role if record else None)
 
 
+def no_standup(role: RoleConfig) -> UsageError:
+    """The error for asking a role without Geekbot for its standup."""
+    return UsageError(
+        f"{role.title} runs without a Geekbot standup (no [roles.{role.key}.standup], or enabled = false in it)",
+        f"to give it one, set a name, channel, days and time under [roles.{role.key}.standup] in the config",
+    )
+
+
+def standup_name(role: RoleConfig) -> str:
+    """The name of the role's Geekbot standup ("" for a role without one)."""
+    return role.geekbot.name if role.geekbot else ""
+
+
 def _unseen(role: RoleConfig, team: TeamState, standup_id: str) -> ServiceError:
     """The state keeps a standup ID the key owner cannot see, and nothing tells whether that
     standup still exists: creating one could make a second, so say what each case needs."""
@@ -139,7 +154,7 @@ def _unseen(role: RoleConfig, team: TeamState, standup_id: str) -> ServiceError:
         f"the standup the state keeps for {role.title} (id {standup_id}) cannot be seen with {manager}'s API key: "
         f"it was deleted, or {manager} was removed from it, and only a Geekbot admin's key could tell which; "
         "rolebot makes no second standup while the first may still exist",
-        f"if it still exists, add {manager} back to {role.standup.name} in Geekbot; if it was deleted, remove "
+        f"if it still exists, add {manager} back to {standup_name(role)} in Geekbot; if it was deleted, remove "
         f'"{role.state_key}" from "standups" in the state file so that rolebot creates a new one',
     )
 
@@ -148,7 +163,7 @@ def _renamed(role: RoleConfig, standup: ExistingStandup) -> ServiceError:
     return ServiceError(
         "Geekbot",
         f"the standup the state keeps for {role.title} (id {standup.id}) is now called {standup.name!r}, "
-        f"not {role.standup.name!r}",
+        f"not {standup_name(role)!r}",
         f"rename it back in Geekbot, or set name = {standup.name!r} under [roles.{role.key}.standup] in the "
         f'config; to start a new standup instead, remove "{role.state_key}" from "standups" in the state file',
     )

@@ -38,8 +38,10 @@ __all__ = [
     "Person",
     "RoleState",
     "TeamState",
+    "claim_notice",
     "load_state",
     "parse_state",
+    "release_notice",
     "render_state",
     "save_state",
     "update_state",
@@ -181,17 +183,19 @@ def peek(path: Path, config: Config, role: RoleConfig) -> Seen:
     return Seen(team.role(role).slots, team.standup_manager)
 
 
-def write_init(path: Path, config: Config, role: RoleConfig, serving: RoleState, manager: Person) -> bool:
-    """Set the role's slots, its `last_rotated` and the standup manager in the file, keeping every
-    other key as it is (even one rolebot cannot read); False if the file already said so."""
+def write_init(path: Path, config: Config, role: RoleConfig, serving: RoleState, manager: Person | None) -> bool:
+    """Set the role's slots, its `last_rotated` and the standup manager (unless None: a role without
+    Geekbot) in the file, keeping every other key as it is (even one rolebot cannot read); False if
+    the file already said so."""
     with locked(path, shown_as=str(path)):
         raw = _read_json(path)
         content: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
         key = next((k for k in role.state_keys if k in content), role.state_key)
         slots = [None if p is None else {"name": p.name, "id": p.id} for p in serving.slots]
         content[key] = dict(zip(("incoming", "current"), slots, strict=True)) if role.tenure == 2 else slots[0]
-        entry = {"name": manager.name, "id": manager.id}
-        content = {**content, MANAGER: entry} if MANAGER in content else {MANAGER: entry, **content}
+        if manager is not None:
+            entry = {"name": manager.name, "id": manager.id}
+            content = {**content, MANAGER: entry} if MANAGER in content else {MANAGER: entry, **content}
         last = content.get(LAST_ROTATED)
         last = dict(last) if isinstance(last, dict) else {}
         last_key = next((k for k in role.state_keys if k in last), key)
@@ -214,3 +218,46 @@ def update_state(path: Path, config: Config, change: Callable[[TeamState], TeamS
     lock, like every save); False if the change changed nothing."""
     team = load_state(path, config)
     return save_state(path, change(team), config, team)
+
+
+# --- messages sent once per handoff: claimed in the file before they are sent ---------------------
+
+
+def claim_notice(path: Path, config: Config, role: RoleConfig, kind: str, handoff: date) -> bool:
+    """Record that the role's `kind` of message (announce, dm…) goes out for `handoff`, unless the
+    file says so already. A compare-and-set under the file's lock: of two runs at once, one claims
+    it and the other sees it claimed, so the message is sent once. True if this run claimed it."""
+
+    def claim(team: TeamState) -> TeamState | None:
+        return None if team.notified_for(role, kind) == handoff else team.with_notified(role, kind, handoff)
+
+    return _compare_and_set(path, config, claim)
+
+
+def release_notice(
+    path: Path, config: Config, role: RoleConfig, kind: str, handoff: date, previous: date | None
+) -> bool:
+    """Undo `claim_notice` when the message certainly was not sent, so the next run sends it: the
+    file says `previous` again, if it still says `handoff`. True if it was undone."""
+
+    def release(team: TeamState) -> TeamState | None:
+        return team.with_notified(role, kind, previous) if team.notified_for(role, kind) == handoff else None
+
+    return _compare_and_set(path, config, release)
+
+
+def _compare_and_set(path: Path, config: Config, change: Callable[[TeamState], TeamState | None]) -> bool:
+    """Under the file's lock, read the state as it is now, and write what `change` makes of it
+    (None: leave it). True if it was written."""
+    try:
+        with locked(path, shown_as=str(path)):
+            current = load_state(path, config)
+            changed = change(current)
+            if changed is None or changed.to_json(config) == current.to_json(config):
+                return False
+            write_atomic(path, render_state(changed, config))
+    except OSError as exc:
+        raise StateError(
+            f"cannot write the state file {path}: {exc.strerror or exc}", "check the directory and its permissions"
+        ) from None
+    return True

@@ -126,9 +126,15 @@ class TeamState:
         """The handoff for which the role's `kind` of message (announce, dm…) was last sent."""
         return self.notified.get(role.state_key, {}).get(kind)
 
-    def with_notified(self, role: RoleConfig, kind: str, handoff: date) -> TeamState:
-        kinds = {**self.notified.get(role.state_key, {}), kind: handoff}
-        return replace(self, notified={**self.notified, role.state_key: kinds})
+    def with_notified(self, role: RoleConfig, kind: str, handoff: date | None) -> TeamState:
+        """The state saying the role's `kind` of message was last sent for `handoff` (None: never)."""
+        kinds = {k: v for k, v in self.notified.get(role.state_key, {}).items() if k != kind}
+        if handoff is not None:
+            kinds[kind] = handoff
+        notified = {**self.notified, role.state_key: kinds}
+        if not kinds:
+            del notified[role.state_key]
+        return replace(self, notified=notified)
 
     def with_away(self, absences: tuple[Absence, ...]) -> TeamState:
         ordered = tuple(sorted(absences, key=lambda a: (a.first, a.last, a.member_id)))

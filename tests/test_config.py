@@ -124,3 +124,87 @@ def test_a_config_that_is_not_utf8_or_nests_too_deeply_is_one_line(tmp_path: Pat
 
 def test_the_triager_reads_its_older_state_key() -> None:
     assert build_config({}, "x").role("support-triager").state_keys == ("support_triager", "support_steward")
+
+
+def test_built_in_roles_use_geekbot_and_post_nothing_else_to_slack() -> None:
+    for role in build_config({}, "x").roles.values():
+        assert role.geekbot is not None
+        assert not role.posts_to_slack
+        assert (role.slack.announce_channel, role.slack.dm, role.slack.oncall_usergroup) == (None, False, None)
+
+
+def test_slack_settings_and_a_role_without_geekbot(tmp_path: Path) -> None:
+    (tmp_path / "rolebot.toml").write_text(
+        "[roles.support-triager.slack]\n"
+        'announce_channel = "#support-freshdesk"\ndm = true\noncall_usergroup = "@support-triager-oncall"\n'
+        'announce_message = "{mention} takes over from {buddy_mention} on {handoff}"\n'
+        "[roles.support-triager.standup]\nenabled = false\n"
+    )
+    role = load_config(None, tmp_path).role("support-triager")
+    assert role.geekbot is None
+    assert role.posts_to_slack
+    assert (role.slack.announce_channel, role.slack.dm, role.slack.oncall_usergroup) == (
+        "#support-freshdesk",
+        True,
+        "@support-triager-oncall",
+    )
+    assert role.announce_message == "{mention} takes over from {buddy_mention} on {handoff}"
+    assert role.dm_message.startswith("Hi {first_name}! :wave: Your turn as {title} starts on {handoff}")
+
+
+def test_a_new_role_may_leave_out_the_standup_and_the_question() -> None:
+    raw = {
+        "roles": {
+            "on-call": {
+                "title": "On Call",
+                "state_key": "on_call",
+                "usergroup": "on-call",
+                "cadence": "weekly",
+                "weekday": "monday",
+                "tenure": 1,
+                "horizon": 8,
+                "slack": {"dm": True},
+            }
+        }
+    }
+    role = build_config(raw, "rolebot.toml").role("on-call")
+    assert role.standup is None
+    assert role.geekbot is None
+    assert "{buddy" not in role.dm_message + role.announce_message
+    assert role.question.startswith("Hi {first_name}!")
+
+
+@pytest.mark.parametrize(
+    ("slack", "message"),
+    [
+        ({"announce_channel": "team updates"}, "slack.announce_channel: 'team updates' is not a Slack channel"),
+        ({"oncall_usergroup": "@"}, "slack.oncall_usergroup: '@' is not a Slack channel or user group name"),
+        ({"dm": "yes"}, "roles.support-triager.slack.dm: Input should be a valid boolean"),
+        ({"announce": "#x"}, "roles.support-triager.slack.announce: Extra inputs are not permitted"),
+        ({"announce_message": "Hi {nickname}"}, "slack.announce_message uses unknown placeholder(s) {nickname}"),
+        ({"dm_message": "Hi {mention!z}"}, "slack.dm_message is not a valid template: Unknown conversion"),
+        ({"dm_message": ""}, "roles.support-triager.slack.dm_message: String should have at least 1 character"),
+    ],
+)
+def test_invalid_slack_settings_are_one_error_naming_the_key(slack: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        build_config({"roles": {"support-triager": {"slack": slack}}}, "rolebot.toml")
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("role", "standup", "message"),
+    [
+        ("meeting-facilitator", None, "slack.announce_message uses unknown placeholder(s) {buddy}"),
+        ("support-triager", {"enabled": "no"}, "roles.support-triager.standup.enabled: Input should be a valid"),
+        ("support-triager", {"enabled": False, "chanel": "#x"}, "roles.support-triager.standup.chanel: Extra"),
+    ],
+)
+def test_a_buddy_in_a_one_person_role_s_message_and_a_bad_standup_switch_are_errors(
+    role: str, standup: dict | None, message: str
+) -> None:
+    settings: dict = {"slack": {"announce_message": "with {buddy}"}} if standup is None else {"standup": standup}
+    with pytest.raises(ConfigError) as caught:
+        build_config({"roles": {role: settings}}, "rolebot.toml")
+    assert message in str(caught.value)

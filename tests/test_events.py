@@ -3,7 +3,17 @@ from datetime import date
 import pytest
 
 from rolebot.errors import RotationError
-from rolebot.events import CalendarView, belongs_to, event_id, new_event, summary_name
+from rolebot.events import (
+    CalendarView,
+    belongs_to,
+    event_id,
+    event_ids,
+    new_event,
+    other_event_id,
+    same_event,
+    second_event_id,
+    summary_name,
+)
 from rolebot.models import CalendarEvent, Member
 from tests.helpers import ADA, BRUNO, CHEN, FACILITATOR, TEAM, TRIAGER, hand_made, rolebot_event, view
 
@@ -17,6 +27,36 @@ def test_event_ids_are_deterministic_and_valid_for_google() -> None:
     assert ident != event_id("support-triager", date(2026, 12, 9))
     assert all(c in "abcdefghijklmnopqrstuv0123456789" for c in ident)
     assert 5 <= len(ident) <= 1024
+
+
+def test_each_role_and_date_has_a_second_id_for_when_google_keeps_the_first_reserved() -> None:
+    first, second = event_ids("support-triager", WED)
+    assert (first, second) == (event_id("support-triager", WED), second_event_id("support-triager", WED))
+    assert second != first
+    assert second == second_event_id("support-triager", WED)  # deterministic: concurrent runs agree
+    assert second not in event_ids("support-triager", date(2026, 12, 9))
+    assert second not in event_ids("meeting-facilitator", WED)
+    assert all(c in "abcdefghijklmnopqrstuv0123456789" for c in second)
+    assert (other_event_id(first), other_event_id(second)) == (second, first)
+    assert same_event(first, second)
+    assert same_event(second, first)
+    assert same_event(first, first)
+    assert not same_event(first, event_id("support-triager", date(2026, 12, 9)))
+    # IDs rolebot does not make have no other ID.
+    for foreign in ("6mifnab99iin5rrb48lqff4fad", "rolebottestsupp20270106", "rolebot1234abcd2026120v2", first + "v3"):
+        assert other_event_id(foreign) is None
+
+
+def test_an_event_with_the_second_id_is_the_roles_event_on_that_date() -> None:
+    second = CalendarEvent(second_event_id(TRIAGER.key, WED), "Support Triager: Chen", WED, date(2026, 12, 16))
+    assert belongs_to(TRIAGER, second)  # even without its properties
+    assert not belongs_to(FACILITATOR, second)
+    calendar = view(TRIAGER, second)
+    assert calendar.has(WED)
+    assert calendar.member_at(WED) == CHEN
+    # Both IDs for one date naming the same person are the same turn, not a conflict.
+    first = rolebot_event(TRIAGER, CHEN, WED)
+    assert view(TRIAGER, first, second).member_at(WED) == CHEN
 
 
 def test_a_new_event_is_all_day_for_the_tenure_and_names_the_first_name() -> None:

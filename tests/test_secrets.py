@@ -1,6 +1,7 @@
 """Credentials: environment first, then sops files decrypted in memory by the real sops binary."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from rolebot.redaction import MASK, Secret, redact
 from rolebot.services.secrets import ALL, CALENDAR_ID, GEEKBOT_TOKEN, GOOGLE_KEY, SLACK_TOKEN, Credentials
 from rolebot.settings import GlobalOptions, load_settings
 from tests.conftest import Invoke, one_error_line
+from tests.fakes.server import FakeServer
+from tests.fakes.slack import ALL_SCOPES, FakeSlack, demo_workspace
 from tests.sops import AGE_KEY, encrypt, encrypt_text, sops
 
 TOKEN = "xoxb-test-secret-4242"
@@ -19,6 +22,15 @@ TOKEN = "xoxb-test-secret-4242"
 def age(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(AGE_KEY))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no personal sops/age keys
+
+
+@pytest.fixture
+def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    """A fake Slack that knows TOKEN: `secrets check` asks it for the token's scopes."""
+    fake = demo_workspace(tokens={TOKEN: ALL_SCOPES})
+    with FakeServer(fake) as server:
+        monkeypatch.setenv("ROLEBOT_SLACK_API_URL", f"{server.url}/api/")
+        yield fake
 
 
 def credentials(**env: str) -> Credentials:
@@ -116,7 +128,9 @@ def test_secrets_never_format_and_are_redacted_from_output() -> None:
 
 
 @pytest.mark.slow  # runs the real sops
-def test_secrets_check_reports_without_showing_values(age: None, tmp_path: Path, rolebot: Invoke) -> None:
+def test_secrets_check_reports_without_showing_values(
+    age: None, slack: FakeSlack, tmp_path: Path, rolebot: Invoke
+) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     plain = tmp_path / "secrets" / "geekbot_api_token.json"
     plain.write_text(json.dumps({"geekbot_api_token": "api_plaintext_oops_1234"}))
@@ -153,7 +167,7 @@ def test_a_sops_file_with_a_value_left_in_clear_is_refused_naming_the_key(age: N
     )
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # runs the real sops
 def test_secrets_check_reports_values_in_clear_and_stray_files_without_showing_them(
     age: None, tmp_path: Path, rolebot: Invoke
 ) -> None:
@@ -188,7 +202,9 @@ def test_secrets_check_reports_values_in_clear_and_stray_files_without_showing_t
 
 
 @pytest.mark.slow  # runs the real sops
-def test_secrets_check_fails_on_a_stray_file_alone(age: None, tmp_path: Path, rolebot: Invoke) -> None:
+def test_secrets_check_fails_on_a_stray_file_alone(
+    age: None, slack: FakeSlack, tmp_path: Path, rolebot: Invoke
+) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     (tmp_path / "secrets" / "backup.json").write_text(json.dumps({"slack_bot_token": TOKEN}))
     result = rolebot("secrets", "check")
@@ -223,7 +239,7 @@ def barrier_sops(tmp_path: Path, count: int) -> dict[str, str]:
     return {"ROLEBOT_SOPS": str(script), "SOPS_RUNS": str(runs)}
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # runs the real sops
 def test_preload_decrypts_every_file_at_the_same_time_once(age: None, tmp_path: Path) -> None:
     secrets = tmp_path / "secrets"
     encrypt(secrets / "slack_bot_token.json", {"slack_bot_token": TOKEN})

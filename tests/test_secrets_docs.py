@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ import pytest
 from rolebot.services.sops import leak
 from tests.conftest import REPO
 from tests.fakes.google import load_test_key
+from tests.fakes.server import FakeServer
+from tests.fakes.slack import ALL_SCOPES, demo_workspace
 from tests.sops import AGE_KEY, RECIPIENT, sops
 
 pytestmark = pytest.mark.slow  # bash, the real sops and rolebot in subprocesses, per README block
@@ -64,8 +67,9 @@ def blocks() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def team(tmp_path: Path) -> dict[str, str]:
-    """A team's clone and the person's machine; returns the environment the commands run in."""
+def team(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A team's clone and the person's machine; yields the environment the commands run in (with a
+    fake Slack, which `rolebot secrets check` asks for the token's scopes)."""
     template = (REPO / ".sops.yaml").read_text()
     assert re.search(r"^    gcp_kms: .*$", template, flags=re.MULTILINE)
     (tmp_path / ".sops.yaml").write_text(re.sub(r"^    gcp_kms: .*$", f"    age: {RECIPIENT}", template, flags=re.M))
@@ -80,14 +84,16 @@ def team(tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "home"
     (home / "Downloads").mkdir(parents=True)
     (home / "Downloads" / "rolebot-key.json").write_text(json.dumps(load_test_key()))
-    return {
-        "PATH": f"{tools}:{Path(sops()).parent}:/usr/bin:/bin",
-        "HOME": str(home),
-        "EDITOR": str(tools / "editor"),
-        "SOPS_AGE_KEY_FILE": str(AGE_KEY),
-        "COLUMNS": "200",
-        "NO_COLOR": "1",
-    }
+    with FakeServer(demo_workspace(tokens={SLACK_TOKEN: ALL_SCOPES})) as slack:
+        yield {
+            "PATH": f"{tools}:{Path(sops()).parent}:/usr/bin:/bin",
+            "HOME": str(home),
+            "EDITOR": str(tools / "editor"),
+            "SOPS_AGE_KEY_FILE": str(AGE_KEY),
+            "COLUMNS": "200",
+            "NO_COLOR": "1",
+            "ROLEBOT_SLACK_API_URL": f"{slack.url}/api/",
+        }
 
 
 @pytest.mark.parametrize(("where", "block"), blocks(), ids=[where for where, _ in blocks()])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rolebot.output import app_context, handle_errors
+
+if TYPE_CHECKING:
+    from rolebot.config import RoleConfig
 
 calendar_app = typer.Typer(
     help="Keep a role's calendar series: add the next event, add many, or delete a range.",
@@ -17,6 +21,8 @@ calendar_app = typer.Typer(
 RoleArg = Annotated[str, typer.Argument(help="Role, e.g. support-triager.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+MAX_BULK = 520
+"""The most handoffs one `bulk` adds."""
 
 
 @calendar_app.command("next")
@@ -24,14 +30,15 @@ Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmat
 def calendar_next(ctx: typer.Context, role: RoleArg, dry_run: DryRun = False) -> None:
     """Add the next event after the last one, unless the series already reaches the horizon."""
     from rolebot.apply import create_events, event_labels, summarise_writes
-    from rolebot.reads import current_handoff, read_services, role_and_state
+    from rolebot.reads import current_handoff, read_services, role_and_state, through
     from rolebot.render import series_table
     from rolebot.series import horizon_range, plan_next
 
     app = app_context(ctx)
     config_role, team = role_and_state(app, role, missing_ok=True)
     handoff = current_handoff(app, config_role)
-    reads = read_services(app, config_role, members=True, events_from=horizon_range(config_role, handoff)[0])
+    first, last = horizon_range(config_role, handoff)
+    reads = read_services(app, config_role, members=True, events=(first, through(last)))
     plan = plan_next(reads.inputs(config_role, team.role(config_role), handoff))
     app.out.print(series_table(plan))
     if dry_run or not plan.to_create:
@@ -47,7 +54,7 @@ def calendar_bulk(
     role: RoleArg,
     count: Annotated[
         int | None,
-        typer.Option("-n", "--count", min=1, max=520, help="How many handoffs (default: the role's horizon)."),
+        typer.Option("-n", "--count", min=1, max=MAX_BULK, help="How many handoffs (default: the role's horizon)."),
     ] = None,
     start: Annotated[
         str | None, typer.Option("--start", help="First date, YYYY-MM-DD (moved forward to a handoff day).")
@@ -60,9 +67,9 @@ def calendar_bulk(
 ) -> None:
     """Preview, then create N consecutive events; existing ones are skipped, never duplicated."""
     from rolebot.apply import create_events, event_labels, summarise_writes
-    from rolebot.dates import parse_date
+    from rolebot.dates import handoff_on_or_after, parse_date, shift
     from rolebot.output import confirm
-    from rolebot.reads import current_handoff, find_member, read_services, role_and_state
+    from rolebot.reads import current_handoff, find_member, read_services, role_and_state, through
     from rolebot.render import series_table
     from rolebot.series import horizon_range, plan_bulk
 
@@ -70,11 +77,26 @@ def calendar_bulk(
     config_role, team = role_and_state(app, role, missing_ok=True)
     handoff = current_handoff(app, config_role)
     first = parse_date(start, "--start") if start else None
-    window = min(d for d in (first, horizon_range(config_role, handoff)[0]) if d is not None)
-    reads = read_services(app, config_role, members=True, events_from=window)
-    inputs = reads.inputs(config_role, team.role(config_role), handoff)
+    count = count or config_role.horizon
+    horizon_start, horizon_end = horizon_range(config_role, handoff)
+    window = min(d for d in (first, horizon_start) if d is not None)
+    # The dates bulk writes: from --start, or after the series' last event (within the horizon
+    # as a rule: read past it below if the series goes on further).
+    reach = shift(handoff_on_or_after(first, config_role) if first else horizon_end, config_role, count)
+    end = through(reach)
+    reads = read_services(app, config_role, members=True, events=(window, end))
+    state = team.role(config_role)
+    inputs = reads.inputs(config_role, state, handoff)
     chosen = find_member(inputs.order, member, config_role, "--member") if member else None
-    plan = plan_bulk(inputs, count or config_role.horizon, start=first, member=chosen)
+    plan = plan_bulk(inputs, count, start=first, member=chosen)
+    # Read on while the plan or the series reaches the end of what was read (the series may go
+    # on, with gaps to fill): doubling the window, a few reads at most.
+    while (plan.items and plan.items[-1].day >= end) or _reaches(inputs.calendar.last_start(), config_role, end):
+        further = max(through(plan.items[-1].day) if plan.items else end, end + (end - window))
+        reads = reads.with_events(app.services.calendar().list_events(end, further))
+        end = further
+        inputs = reads.inputs(config_role, state, handoff)
+        plan = plan_bulk(inputs, count, start=first, member=chosen)
     app.out.print(series_table(plan))
     events = plan.to_create
     if dry_run or not events:
@@ -88,21 +110,32 @@ def calendar_bulk(
     app.say(f"✓ calendar: {summarise_writes(report, 'created', event_labels(events))}", style="green")
 
 
+def _reaches(last_start: date | None, role: RoleConfig, end: date) -> bool:
+    """Whether a series whose last event read starts on `last_start` may go on past `end`."""
+    from rolebot.dates import shift
+
+    return last_start is not None and shift(last_start, role, 1) >= end
+
+
 @calendar_app.command("delete")
 @handle_errors
 def calendar_delete(
     ctx: typer.Context,
     role: RoleArg,
     from_: Annotated[str | None, typer.Option("--from", help="First start date, YYYY-MM-DD (default: today).")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Last start date, YYYY-MM-DD (default: no end).")] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Last start date, YYYY-MM-DD (default: as far as rolebot plans, horizon + 520)."),
+    ] = None,
     dry_run: DryRun = False,
     yes: Yes = False,
 ) -> None:
     """Preview, then delete this role's events starting in a date range; nothing else is touched."""
     from rolebot.apply import delete_events, event_labels, summarise_writes
-    from rolebot.dates import parse_date
+    from rolebot.dates import parse_date, shift
     from rolebot.events import CalendarView
     from rolebot.output import confirm
+    from rolebot.reads import through
     from rolebot.render import delete_table
     from rolebot.series import plan_delete
 
@@ -110,9 +143,12 @@ def calendar_delete(
     config_role = app.config.role(role.strip())
     first = parse_date(from_, "--from") if from_ else app.today()
     last = parse_date(to, "--to") if to else None
+    # Without --to: as far as a series can reach (the horizon, and one bulk -n 520 past it).
+    end = through(last if last is not None else shift(first, config_role, config_role.horizon + MAX_BULK))
     store = app.services.calendar()
     app.services.banner("calendar")
-    plan = plan_delete(config_role, CalendarView(config_role, store.list_events(first, None), ()), first, last)
+    listed = store.list_events(first, end) if end > first else []
+    plan = plan_delete(config_role, CalendarView(config_role, listed, ()), first, last)
     app.out.print(delete_table(plan))
     if dry_run or not plan.events:
         if not plan.events:

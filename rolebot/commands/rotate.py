@@ -34,7 +34,11 @@ def rotate_command(
         bool, typer.Option("--no-state", help="Keep the state as it is; only update standup and calendar.")
     ] = False,
 ) -> None:
-    """The weekly job: rotate the state for the coming handoff, update the standup, fill the calendar."""
+    """The weekly job: rotate the state for the coming handoff, update the standup, fill the calendar.
+
+    Roles that configure it also get their Slack on-call group set, the handoff announced in a
+    channel, and a direct message to whoever starts (each once per handoff).
+    """
     from rolebot.errors import StepsFailed
     from rolebot.jobs.rotate import CALENDAR, STANDUP, STATE, RotateOptions, run_rotate
     from rolebot.output import show_unsent
@@ -72,6 +76,21 @@ def show_plans(app: AppContext, run: RotateRun, dry_run: bool) -> None:
     series = run.plan(CALENDAR)
     if series is not None:
         app.out.print(series_table(series, only_changes=True))
+    show_slack_plans(app, run)
+
+
+def show_slack_plans(app: AppContext, run: RotateRun) -> None:
+    """For a dry run: the on-call group's members, the announcement and the direct message."""
+    from rolebot.jobs.rotate import ANNOUNCE, DM, ONCALL
+    from rolebot.render import group_preview, notice_preview
+
+    group = run.plan(ONCALL)
+    if group is not None:
+        app.out.print(group_preview(group))
+    for step in (ANNOUNCE, DM):
+        notice = run.plan(step)
+        if notice is not None:
+            app.out.print(notice_preview(notice, app.services.is_live("messenger")))
 
 
 def write_step_summary(app: AppContext, run: RotateRun, dry_run: bool) -> None:

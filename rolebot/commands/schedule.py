@@ -20,7 +20,7 @@ def schedule_command(
     import json
 
     from rolebot import dates
-    from rolebot.reads import current_handoff, read_services, role_and_state
+    from rolebot.reads import current_handoff, read_services, role_and_state, through
     from rolebot.render import schedule_table
     from rolebot.rotation import moved_notes
     from rolebot.series import plan_schedule
@@ -28,8 +28,8 @@ def schedule_command(
     app = app_context(ctx)
     config_role, team = role_and_state(app, role)
     handoff = current_handoff(app, config_role)
-    window = dates.shift(handoff, config_role, -config_role.tenure)
-    reads = read_services(app, config_role, members=True, events_from=window)
+    first, last = dates.shift(handoff, config_role, -config_role.tenure), dates.shift(handoff, config_role, count - 1)
+    reads = read_services(app, config_role, members=True, events=(first, through(last)))
     inputs = reads.inputs(config_role, team.role(config_role), handoff)
     rows = plan_schedule(inputs, count)
     notes = moved_notes(inputs)

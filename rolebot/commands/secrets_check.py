@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from rolebot.errors import CredentialsError, RolebotError
 from rolebot.output import app_context, handle_errors
 
 if TYPE_CHECKING:
-    from rolebot.context import ServiceKind
+    from rolebot.config import Config
+    from rolebot.context import AppContext, ServiceKind
 
 secrets_app = typer.Typer(help="Inspect credentials without showing them.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -22,9 +24,10 @@ KEY_FIELDS = ("type", "client_email", "private_key", "token_uri")
 def secrets_check(ctx: typer.Context) -> None:
     """Show where each credential comes from, whether it decrypts, and which services run live.
 
-    Also flags any other file in the secrets directory that may hold a secret in clear.
+    Also lists the Slack scopes the configured features need and, when the Slack token can be used,
+    which of them it lacks; and flags any other file in the secrets directory that may hold a
+    secret in clear.
     """
-    from rolebot.errors import CredentialsError, RolebotError
     from rolebot.render import secrets_table
     from rolebot.services import secrets
 
@@ -63,6 +66,8 @@ def secrets_check(ctx: typer.Context) -> None:
         services.append(f"{kind}: {mode}")
     app.out.print(secrets_table(rows))
     app.out.print(f"backend {app.settings.backend} → " + " · ".join(services))
+    token_ok = all(ok for label, _, _, ok in rows if label == secrets.SLACK_TOKEN.label)
+    scopes_problem = report_scopes(app, token_ok)
     if unusable:
         raise CredentialsError("some credentials cannot be used", "see the table above")
     if unsafe:
@@ -70,3 +75,63 @@ def secrets_check(ctx: typer.Context) -> None:
             f"{len(unsafe)} file(s) in the secrets directory may hold a secret in clear",
             "rotate whatever they hold, then delete them (secrets/README.md shows how to encrypt)",
         )
+    if scopes_problem is not None:
+        raise scopes_problem
+
+
+def report_scopes(app: AppContext, token_ok: bool) -> CredentialsError | None:
+    """Show the Slack scopes the configured features need, and which the token has when Slack can be
+    asked; the error to end with if the token lacks some, or Slack could not tell."""
+    from rolebot.render import scopes_table
+    from rolebot.services.secrets import SLACK_TOKEN
+
+    needed = scopes_needed(app.config)
+    has, unchecked = token_scopes(app) if token_ok else (None, RolebotError("the Slack bot token cannot be used"))
+    app.out.print(scopes_table(needed, has, unchecked.message if unchecked else ""))
+    lacking = sorted(scope for scope in needed if has is not None and scope not in has)
+    if lacking:
+        return CredentialsError(
+            f"the Slack bot token lacks the scope(s) {', '.join(lacking)} that the configured features need",
+            "add them under OAuth & Permissions → Bot Token Scopes in the Slack app's settings, then reinstall "
+            "the app to the workspace",
+        )
+    found = app.services.credentials.origin(SLACK_TOKEN) is not None
+    if has is None and unchecked is not None and found and app.settings.backend != "local":
+        return CredentialsError(
+            f"the Slack bot token's scopes could not be checked: {unchecked.message}", unchecked.hint
+        )
+    return None
+
+
+def scopes_needed(config: Config) -> dict[str, list[str]]:
+    """Each Slack scope the configured features need → what needs it (`members`, `<role>: dm`…)."""
+    from rolebot.services.slack import FEATURE_SCOPES
+
+    uses: list[tuple[str, str]] = [("members", "members")]
+    for role in config.roles.values():
+        slack = role.slack
+        wanted = {"oncall_usergroup": slack.oncall_usergroup, "announce_channel": slack.announce_channel}
+        features = [name for name, value in wanted.items() if value is not None] + (["dm"] if slack.dm else [])
+        uses.extend((feature, f"{role.key}: {feature}") for feature in features)
+    needed: dict[str, list[str]] = {}
+    for feature, use in uses:
+        for scope in sorted(FEATURE_SCOPES[feature]):
+            needed.setdefault(scope, []).append(use)
+    return dict(sorted(needed.items()))
+
+
+def token_scopes(app: AppContext) -> tuple[frozenset[str] | None, RolebotError | None]:
+    """The Slack token's scopes (asked of Slack: `auth.test`), or None and why they are unknown."""
+    from rolebot.services.slack import SlackMessenger
+
+    services = app.services
+    try:
+        if not services.is_live("messenger"):
+            reason = "--backend local" if app.settings.backend == "local" else "no Slack bot token"
+            return None, RolebotError(reason)
+        messenger = services.messenger()
+        if not isinstance(messenger, SlackMessenger):
+            return None, RolebotError("no Slack bot token")
+        return messenger.token_scopes(), None
+    except RolebotError as error:
+        return None, error

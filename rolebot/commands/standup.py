@@ -20,10 +20,12 @@ def standup_command(
     from rolebot.output import show_unsent
     from rolebot.reads import current_handoff, read_services, role_and_state
     from rolebot.render import standup_preview
-    from rolebot.standups import needs_member_names, plan_standup_change
+    from rolebot.standups import needs_member_names, no_standup, plan_standup_change
 
     app = app_context(ctx)
     config_role, team = role_and_state(app, role)
+    if config_role.geekbot is None:
+        raise no_standup(config_role)
     names = needs_member_names(config_role, team)
     reads = read_services(app, config_role, members=names, standup=True, standup_id=team.standup_id(config_role))
     order = reads.order() if names else ()

@@ -10,6 +10,9 @@ repeating what is done.
 
 A step is a planner (from `Planning`) and an applier (for its plan). Another step is one more
 `Step` in `AFTER_STATE`: its plan is then in `RotateRun.plans`, and its line in `RotateRun.steps`.
+A step may belong to some roles only (`wanted`: the Slack steps of `rolebot.jobs.slack_steps`,
+for the roles that configure them), or be turned off by a role's config with a line saying so
+(`unused`: the standup of a role without Geekbot).
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from rolebot import dates
 from rolebot.apply import apply_standup, create_events, event_labels, summarise_writes
 from rolebot.errors import RotationError
+from rolebot.jobs import slack_steps as slack
 from rolebot.jobs.steps import StepLog, StepResult
-from rolebot.reads import Reads, current_handoff, read_services, role_and_state
+from rolebot.notify import send_notice, set_group
+from rolebot.reads import Reads, current_handoff, read_services, role_and_state, through
 from rolebot.rotation import PlanInputs, RotationPlan, already_rotated, plan_rotation, resolve_person
-from rolebot.series import SeriesPlan, plan_fill
+from rolebot.series import SeriesPlan, horizon_range, plan_fill
 from rolebot.settings import shown
 from rolebot.standups import StandupChange, needs_member_names, plan_standup_change
 from rolebot.state import Person, TeamState, save_state
@@ -66,6 +71,14 @@ class Planning:
         return self.reads.inputs(self.role, self.team.role(self.role), self.handoff)
 
 
+def _always(role: RoleConfig) -> bool:
+    return True
+
+
+def _never(role: RoleConfig) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Step(Generic[P]):
     """One line of the job: a planner, and an applier that returns what it did, for people."""
@@ -75,6 +88,10 @@ class Step(Generic[P]):
     """The line when an option turns the step off."""
     plan: Callable[[Planning], P]
     apply: Callable[[AppContext, P], str]
+    wanted: Callable[[RoleConfig], bool] = _always
+    """Whether the role has the step at all (a Slack step the role does not configure has no line)."""
+    unused: Callable[[RoleConfig], str | None] = _never
+    """Why the role's config turns the step off (its line), or None when it runs."""
 
 
 # --- state: rotate for the coming handoff; its write gates every other step --------------------
@@ -143,10 +160,20 @@ def fill_calendar(app: AppContext, plan: SeriesPlan) -> str:
     return summarise_writes(report, "created", event_labels(plan.to_create)) + reach
 
 
+def _no_geekbot(role: RoleConfig) -> str | None:
+    if role.geekbot is not None:
+        return None
+    why = "no standup settings" if role.standup is None else "standup.enabled = false"
+    return f"none: {role.title} runs without Geekbot ({why})"
+
+
 STATE = Step("state", "left as it is (--no-state)", plan_state, write_state)
-STANDUP = Step("standup", "left alone (--no-standup)", plan_standup, apply_standup)
+STANDUP = Step("standup", "left alone (--no-standup)", plan_standup, apply_standup, unused=_no_geekbot)
 CALENDAR = Step("calendar", "no events added (--no-calendar)", plan_calendar, fill_calendar)
-AFTER_STATE: tuple[Step[Any], ...] = (STANDUP, CALENDAR)
+ONCALL = Step("on-call group", "left alone", slack.plan_oncall, set_group, wanted=slack.has_group)
+ANNOUNCE = Step("announce", "nothing posted", slack.plan_announce, send_notice, wanted=slack.has_announcement)
+DM = Step("dm", "nothing sent", slack.plan_dm, send_notice, wanted=slack.has_welcome)
+AFTER_STATE: tuple[Step[Any], ...] = (STANDUP, CALENDAR, ONCALL, ANNOUNCE, DM)
 
 
 @dataclass(frozen=True)
@@ -181,16 +208,22 @@ def run_rotate(
         app,
         role,
         members=True,
-        events_from=dates.shift(handoff, role, -role.tenure),
+        events=(dates.shift(handoff, role, -role.tenure), through(horizon_range(role, handoff)[1])),
         standup=STANDUP.name not in options.skip,
         standup_id=team.standup_id(role),
+        messenger=role.posts_to_slack,
     )
-    log = StepLog([STATE.name, *(step.name for step in AFTER_STATE)])
+    after = tuple(step for step in AFTER_STATE if step.wanted(role))
+    log = StepLog([STATE.name, *(step.name for step in after)])
     plans: dict[str, object] = {}
 
     def plan(step: Step[Any], planning: Planning) -> None:
         if step.name in options.skip:
             log.done(step.name, step.skipped)
+            return
+        off = step.unused(role)
+        if off is not None:
+            log.done(step.name, off)
             return
         made = log.attempt(step.name, partial(step.plan, planning))
         if made is not None:
@@ -200,13 +233,13 @@ def run_rotate(
     plan(STATE, planning)
     state = plans.get(STATE.name)
     rotated = replace(planning, team=state.after) if isinstance(state, StatePlan) else planning
-    for step in AFTER_STATE:
+    for step in after:
         plan(step, rotated)
     run = RotateRun(role, handoff, plans, log.results)
     if on_planned is not None:
         on_planned(run)
     if options.dry_run:
         return run
-    steps = (STATE, *AFTER_STATE)
+    steps = (STATE, *after)
     log.apply({s.name: partial(s.apply, app, plans[s.name]) for s in steps if s.name in plans}, first=STATE.name)
     return replace(run, steps=log.results)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol
 
+from rolebot.messaging import ChannelPost, Delivered, DirectMessage, GroupMembers, GroupOutcome
 from rolebot.models import (
     CalendarEvent,
     CreatedStandup,
@@ -32,8 +33,9 @@ class MembersSource(Protocol):
 class CalendarStore(Protocol):
     description: str
 
-    def list_events(self, start: date, end: date | None) -> list[CalendarEvent]:
-        """Every event that ends after `start` and begins before `end` (None: no upper bound)."""
+    def list_events(self, start: date, end: date) -> list[CalendarEvent]:
+        """Every event that ends after `start` and begins before `end`. Always bounded: a calendar
+        may hold an endless recurring event, and the plan needs only its own dates."""
         ...
 
     def create_events(self, events: Sequence[NewEvent], advance: Advance) -> WriteReport:
@@ -42,6 +44,13 @@ class CalendarStore(Protocol):
 
     def delete_events(self, events: Sequence[CalendarEvent], advance: Advance) -> WriteReport:
         """Delete events; one already gone is reported as `already`."""
+        ...
+
+    def update_events(self, events: Sequence[NewEvent], advance: Advance) -> WriteReport:
+        """Rewrite existing events in place, each by its `id` (a replan, a swap, a cover): the
+        summary, description, dates and rolebot's private properties become the NewEvent's; the
+        event keeps its ID. One that already says exactly that is reported as `already`; one
+        that no longer exists (deleted meanwhile) is reported in `failed`, never re-created."""
         ...
 
 
@@ -67,4 +76,23 @@ class Notifier(Protocol):
 
     def delete_standup(self, standup: ExistingStandup) -> bool:
         """Delete a standup; False if it was already gone."""
+        ...
+
+
+class Messenger(Protocol):
+    """Slack beyond reading: posts, direct messages, and who is in a user group."""
+
+    description: str
+
+    def post(self, post: ChannelPost) -> Delivered:
+        """Post to a channel; posts to one channel go at most about one a second."""
+        ...
+
+    def send_dm(self, message: DirectMessage) -> Delivered:
+        """Send a direct message to one member (from the app)."""
+        ...
+
+    def set_group_members(self, change: GroupMembers) -> GroupOutcome:
+        """Make the user group have exactly these members, writing nothing when it already has.
+        An unknown handle and an empty member list are errors."""
         ...

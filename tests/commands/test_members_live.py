@@ -14,6 +14,7 @@ from typer.testing import Result
 from tests.conftest import Invoke, Sleeps, one_error_line, read_json
 from tests.fakes.server import FakeServer, closed_port_url
 from tests.fakes.slack import TOKEN, FakeSlack, demo_workspace, human
+from tests.fakes.slow import SlowServer
 
 Snapshot = Callable[[Path], dict[str, bytes]]
 
@@ -77,7 +78,8 @@ def test_members_table_from_live_slack(rolebot: Invoke, env: dict[str, str], ser
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == TABLE
     assert result.stderr == f"backends: members: Slack (127.0.0.1:{server.port})\n"
-    assert methods(server) == ["usergroups.list"] + ["users.info"] * 10
+    # The workspace fits in one users.list page, asked for together with usergroups.list.
+    assert sorted(methods(server)) == ["usergroups.list", "users.list"]
 
 
 def test_members_json_from_live_slack(rolebot: Invoke, env: dict[str, str]) -> None:
@@ -94,7 +96,7 @@ def test_members_json_from_live_slack(rolebot: Invoke, env: dict[str, str]) -> N
 def test_members_waits_out_a_rate_limit_as_slack_asks(
     rolebot: Invoke, env: dict[str, str], slack: FakeSlack, sleeps: Sleeps
 ) -> None:
-    slack.rate_limit(times=2, retry_after=5, methods=["users.info"])
+    slack.rate_limit(times=2, retry_after=5, methods=["users.list"])
     result = rolebot("--backend", "live", "members", "support-triagers", env=env)
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == TABLE
@@ -107,8 +109,11 @@ def test_verbose_shows_one_line_per_call_and_never_the_token(
     result = rolebot("--backend", "live", "-v", "members", "meeting-facilitators", env=env)
     assert result.exit_code == 0, result.output
     calls = [line for line in result.stderr.splitlines() if line.startswith("Slack: GET ")]
-    assert len(calls) == len(server.requests) == 5
-    assert calls[0].startswith("Slack: GET usergroups.list 200 (")
+    assert len(calls) == len(server.requests) == 2
+    assert sorted(call.split(" (")[0] for call in calls) == [
+        "Slack: GET usergroups.list 200",
+        "Slack: GET users.list 200",
+    ]
     assert TOKEN not in result.stderr
 
 
@@ -183,13 +188,25 @@ def test_rotate_dry_run_reads_members_from_live_slack(
     assert "incoming   Bruno Silva (U05BRU5678)   Chen Wei (U05CHE9012)      round robin" in result.stdout
     assert "current    Ada Okafor (U05ADA1234)    Bruno Silva (U05BRU5678)   moves up" in result.stdout
     assert snapshot_files(demo) == before
-    assert set(methods(server)) == {"usergroups.list", "users.info"}
+    assert set(methods(server)) == {"usergroups.list", "users.list"}
+
+
+def test_calendar_bulk_for_a_year_reads_the_members_with_two_slack_requests(
+    rolebot: Invoke, env: dict[str, str], server: FakeServer, demo: Path
+) -> None:
+    # The weekly job's `calendar bulk -n 52` is to make at most 6 requests in all: Slack's share.
+    args = ("--today", "2026-11-30", "calendar", "bulk", "support-triager", "-n", "52", "--yes")
+    result = rolebot(*args, env=env | {"ROLEBOT_BACKEND": "auto"})
+    assert result.exit_code == 0, result.output
+    assert "52 created" in result.stderr
+    assert sorted(methods(server)) == ["usergroups.list", "users.list"]
 
 
 def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state(
     rolebot: Invoke, env: dict[str, str], server: FakeServer, demo: Path, snapshot_files: Snapshot
 ) -> None:
-    server.expect("GET", "/api/usergroups.list")  # once: a refused token is not retried
+    for method in ("usergroups.list", "users.list"):  # once each: a refused token is not retried
+        server.expect("GET", f"/api/{method}")
     server.expect_nothing_else()
     before = snapshot_files(demo)
     bad = env | {"ROLEBOT_BACKEND": "auto", "ROLEBOT_SLACK_TOKEN": "xoxb-0000-revoked-token"}
@@ -207,8 +224,8 @@ def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state
 class Case:
     setup: Callable[[FakeSlack], None]
     message: str
-    requests: dict[str, int | None]
-    """Slack methods called, each so many times (None: at least once), and no other."""
+    tries: int = 1
+    """How often usergroups.list and the first users.list page (asked at once) are each sent."""
     sleeps: list[float] | None = None
     refused: bool = False
 
@@ -230,43 +247,32 @@ CASES = {
         lambda f: f.tokens.clear(),
         "Error: Slack: Slack does not accept the bot token (invalid_auth) — check the Slack bot token "
         "(ROLEBOT_SLACK_TOKEN or secrets/slack_bot_token.json)",
-        {"usergroups.list": 1},
     ),
     "token revoked": Case(
-        lambda f: f.error("token_revoked", times=None),
-        "Error: Slack: the Slack bot token has been revoked",
-        {"usergroups.list": 1},
+        lambda f: f.error("token_revoked", times=None), "Error: Slack: the Slack bot token has been revoked"
     ),
     "missing scope": Case(
-        _scopes,
-        "Error: Slack: the Slack app lacks the users:read scope that users.info needs (the token has: ",
-        {"usergroups.list": 1, "users.info": None},  # the lookups run at once: some may not start
+        _scopes, "Error: Slack: the Slack app lacks the users:read scope that users.list needs (the token has: "
     ),
     "group not found": Case(
         _drop_group,
         "Error: Slack: no user group @support-triagers in this workspace (user groups: @meeting-facilitators)",
-        {"usergroups.list": 1},
     ),
-    "free plan": Case(
-        _free_plan, "Error: Slack: this Slack workspace's plan has no user groups", {"usergroups.list": 1}
-    ),
+    "free plan": Case(_free_plan, "Error: Slack: this Slack workspace's plan has no user groups"),
     "429 forever": Case(
         lambda f: f.rate_limit(times=None, retry_after=3),
         "Error: Slack: rate limit hit and still in force after 5 tries (HTTP 429) — wait a few minutes",
-        {"usergroups.list": 5},
-        sleeps=[3.0] * 4,
+        tries=5,
+        sleeps=[3.0] * 8,  # usergroups.list and the first users.list page, each tried 5 times at once
     ),
     "503 forever": Case(
-        lambda f: f.server_error(503, times=None),
-        "Error: Slack: the service is failing (HTTP 503, 5 tries)",
-        {"usergroups.list": 5},
+        lambda f: f.server_error(503, times=None), "Error: Slack: the service is failing (HTTP 503, 5 tries)", tries=5
     ),
     "html page": Case(
         lambda f: f.html_page(200, times=None),
         "Error: Slack: usergroups.list got HTTP 200 with a body that is not a Slack API answer (text/html)",
-        {"usergroups.list": 1},
     ),
-    "connection refused": Case(lambda f: None, "Error: Slack: cannot reach 127.0.0.1:", {}, refused=True),
+    "connection refused": Case(lambda f: None, "Error: Slack: cannot reach 127.0.0.1:", tries=0, refused=True),
 }
 
 COMMANDS = {
@@ -291,8 +297,8 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
 ) -> None:
     scenario = CASES[case]
     scenario.setup(slack)
-    for method, times in scenario.requests.items():
-        server.expect("GET", f"/api/{method}", times)
+    for method in ("usergroups.list", "users.list"):  # a failure stops the reading: no other request
+        server.expect("GET", f"/api/{method}", scenario.tries)
     server.expect_nothing_else()
     if scenario.refused:
         env = env | {"ROLEBOT_SLACK_API_URL": f"{closed_port_url()}/api/"}
@@ -304,6 +310,22 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
     assert snapshot_files(demo) == before
     if scenario.sleeps is not None:
         assert sleeps.calls == scenario.sleeps
+
+
+@pytest.mark.slow  # waits out a real time limit
+def test_a_slack_trickling_its_answer_ends_at_rolebot_timeout_in_one_error_line(
+    rolebot: Invoke, demo: Path, snapshot_files: Snapshot
+) -> None:
+    before = snapshot_files(demo)
+    with SlowServer("trickle-body", interval=0.05) as slow:
+        env = {"ROLEBOT_SLACK_API_URL": f"{slow.url}/api/", "ROLEBOT_SLACK_TOKEN": TOKEN, "ROLEBOT_TIMEOUT": "0.5"}
+        result = rolebot("--backend", "live", "members", "support-triagers", env=env)
+    line = assert_one_error_line(result)
+    assert line == (
+        "Error: the command ran out of time (0.5 s) while waiting for Slack (GET usergroups.list) — "
+        "a service is answering very slowly: try again later, or raise ROLEBOT_TIMEOUT (seconds)"
+    )
+    assert snapshot_files(demo) == before
 
 
 def test_live_backend_without_a_token_says_which_credential_is_missing(

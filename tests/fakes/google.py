@@ -23,7 +23,8 @@ What it models:
   read-only → 403 `requiredAccessLevel` on writes.
 * **events.list**: `timeMin` (exclusive bound on the end) / `timeMax` (exclusive bound on
   the start), all-day dates taken at midnight in the calendar's time zone; `singleEvents`
-  expands simple weekly/daily recurrences into instances; `showDeleted`; `orderBy`
+  expands simple weekly/daily recurrences into instances (an endless one, without
+  `timeMax`, page after page: 10,000 of them); `showDeleted`; `orderBy`
   (`startTime` only with `singleEvents`); `privateExtendedProperty` (repeated, AND);
   `q`; `eventTypes`; `maxResults` (default 250, clamped to 2,500, and to `page_size`);
   `pageToken` pagination tied to the query; `nextSyncToken` on the last page.
@@ -36,13 +37,20 @@ What it models:
   cancelled) and **patch** (deep merge: objects merge key by key, arrays are replaced),
   **delete** (204; 410 when already deleted; 404 when unknown).
   `x-http-method-override` is honoured.
+* **Partial answers**: `fields` (Google's syntax: `a,b/c,items(d,e/f)`) trims every answer
+  to the fields selected, single calls and batch parts alike; a malformed one is 400.
+* **A purged ID stays reserved** (`purge`, `empty_bin`): after the bin is emptied, insert
+  under the ID answers 409 while get, update and delete answer 404, and listings never
+  show it — so the same insert fails on every run unless the client uses another ID.
 * **Batch** (`POST /batch/calendar/v3`): parses the LF multipart the library sends (outer
   headers apply to every part except `Content-*`), answers CRLF multipart parts with
   `Content-ID: <response-...>` and at least one header per inner response; at most
-  `max_batch` calls (400 beyond).
+  `max_batch` calls (400 beyond), 1,000 by default as the current Calendar guide says
+  (it said 50 until 2020).
 * **Faults**: `fail(...)` injects errors for the next N matching calls (rate limits 403
   `rateLimitExceeded` / 429, 5xx, anything), on single calls and batch parts, or on the
-  outer batch request; `reject_tokens` (401 everywhere); `unshare`/`share`; `revoke`.
+  outer batch request; `reject_tokens` (401 everywhere); `unshare`/`share`; `revoke`;
+  `token_outage` (the token endpoint answers 5xx).
 
 Every Calendar API call it answered, single or inside a batch, is in `calls`; the HTTP
 requests themselves are in the FakeServer's recorder.
@@ -193,6 +201,7 @@ class Calendar:
     summary: str = "Team roles"
     acl: dict[str, str] = field(default_factory=dict)  # email -> "reader" | "writer"
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reserved: set[str] = field(default_factory=set)  # IDs of purged events: taken, yet not found
 
 
 def _b64decode(text: str) -> bytes:
@@ -220,7 +229,7 @@ class FakeGoogle:
         calendar_id: str = DEFAULT_CALENDAR_ID,
         time_zone: str = "UTC",
         page_size: int = MAX_PAGE,
-        max_batch: int = 50,
+        max_batch: int = 1000,
         token_lifetime: int = 3599,
         trust_test_key: bool = True,
     ) -> None:
@@ -235,6 +244,7 @@ class FakeGoogle:
         self.tokens: dict[str, Token] = {}
         self.faults: list[Fault] = []
         self.reject_tokens = False
+        self.token_failures: list[int] = []  # statuses for the next token requests (an outage)
         self.calls: list[ApiCall] = []
         self.batch_sizes: list[int] = []
         self.server: FakeServer | None = None
@@ -309,6 +319,12 @@ class FakeGoogle:
             self.faults.append(fault)
         return fault
 
+    def token_outage(self, times: int, status: int = 503) -> None:
+        """The token endpoint fails the next `times` requests with `status` and an HTML page (as
+        Google's front end does in an outage), whatever the key."""
+        with self.lock:
+            self.token_failures.extend([status] * times)
+
     def rate_limit(self, times: int, status: int = 403, **match: Any) -> Fault:
         return self.fail(times, status, **match)
 
@@ -331,6 +347,24 @@ class FakeGoogle:
             event.update(changes)
             self._touch(event)
             return copy.deepcopy(event)
+
+    def purge(self, *event_ids: str, calendar_id: str | None = None) -> None:
+        """The calendar's bin is emptied of these events, and Google keeps their IDs reserved:
+        an insert under one answers 409, a get (update, delete) 404, a listing never shows it.
+        An ID never used before can be purged too (seeding a calendar as it was left)."""
+        with self.lock:
+            calendar = self.calendars[calendar_id or self.calendar_id]
+            for event_id in event_ids:
+                calendar.events.pop(event_id, None)
+                calendar.reserved.add(event_id)
+
+    def empty_bin(self, calendar_id: str | None = None) -> list[str]:
+        """Purge every deleted (cancelled) event; returns their IDs."""
+        with self.lock:
+            calendar = self.calendars[calendar_id or self.calendar_id]
+            gone = [i for i, e in calendar.events.items() if e.get("status") == "cancelled"]
+        self.purge(*gone, calendar_id=calendar_id)
+        return gone
 
     def events(self, calendar_id: str | None = None, *, include_cancelled: bool = False) -> list[dict[str, Any]]:
         """The calendar's stored events (recurring ones unexpanded), in insertion order."""
@@ -356,6 +390,11 @@ class FakeGoogle:
     # --- OAuth token endpoint --------------------------------------------------------
 
     def _token(self, request: FakeRequest) -> FakeResponse:
+        with self.lock:
+            outage = self.token_failures.pop(0) if self.token_failures else None
+        if outage is not None:
+            page = f"<html><title>Error {outage}</title><p>{HTTPStatus(outage).phrase}</p></html>"
+            return FakeResponse(outage, page.encode(), {"Content-Type": "text/html; charset=UTF-8"})
         form = request.form()
         grant = form.get("grant_type", [""])[0]
         if grant != JWT_BEARER:
@@ -475,6 +514,25 @@ class FakeGoogle:
             return google_error(403, "requiredAccessLevel", "You need to have writer access to this calendar.")
         if body and payload is None and method in ("POST", "PUT", "PATCH"):
             return google_error(400, "parseError", "Parse Error")
+        try:
+            fields = _parse_fields(query["fields"][-1]) if query.get("fields") else None
+        except ValueError:
+            return google_error(400, "invalidParameter", "Invalid field selection", location="fields")
+        response = self._event_call(method, calendar, segments, query, payload, token, event_id)
+        if fields is not None and response.status < 300 and response.body:
+            response = FakeResponse.json(_select(json.loads(response.body), fields), response.status)
+        return response
+
+    def _event_call(
+        self,
+        method: str,
+        calendar: Calendar,
+        segments: list[str],
+        query: dict[str, list[str]],
+        payload: Any,
+        token: Token,
+        event_id: str | None,
+    ) -> FakeResponse:
         if len(segments) == 3:
             if method == "GET":
                 return self._list(calendar, query)
@@ -590,7 +648,7 @@ class FakeGoogle:
             "timeZone": calendar.time_zone,
             "accessRole": "writer",
             "defaultReminders": [],
-            "items": [copy.deepcopy(e) for e in chunk],
+            "items": list(chunk),  # serialised at once: no copy needed
         }
         if offset + page < len(items):
             result["nextPageToken"] = (
@@ -603,7 +661,8 @@ class FakeGoogle:
         return FakeResponse.json(result)
 
     def _expand(self, event: dict[str, Any], zone: ZoneInfo, until: datetime | None) -> Iterator[dict[str, Any]]:
-        """Instances of a recurring event (RRULE FREQ=DAILY|WEEKLY with COUNT or UNTIL, INTERVAL)."""
+        """Instances of a recurring event (RRULE FREQ=DAILY|WEEKLY with COUNT or UNTIL, INTERVAL), up to
+        `until`: without it an endless event runs to 10,000 instances (page after page)."""
         rules = [r for r in event.get("recurrence", []) if r.startswith("RRULE:")]
         if not rules:
             yield event
@@ -612,11 +671,9 @@ class FakeGoogle:
         step = timedelta(days={"DAILY": 1, "WEEKLY": 7}[rule["FREQ"]] * int(rule.get("INTERVAL", "1")))
         count = int(rule["COUNT"]) if "COUNT" in rule else None
         last = datetime.strptime(rule["UNTIL"][:8], "%Y%m%d").replace(tzinfo=UTC) if "UNTIL" in rule else None
-        horizon = until or (_instant(event["start"], zone) + timedelta(days=731))
         all_day = "date" in event["start"]
         for n in range(count if count is not None else 10_000):
-            instance = copy.deepcopy(event)
-            del instance["recurrence"]
+            instance = {k: v for k, v in event.items() if k != "recurrence"}  # shares what it does not change
             for edge in ("start", "end"):
                 when = event[edge]
                 if all_day:
@@ -625,7 +682,7 @@ class FakeGoogle:
                     moment = parse_rfc3339(when["dateTime"]) + step * n
                     instance[edge] = {**when, "dateTime": moment.isoformat()}
             begins = _instant(instance["start"], zone)
-            if (last is not None and begins > last + timedelta(days=1)) or begins >= horizon:
+            if (last is not None and begins > last + timedelta(days=1)) or (until is not None and begins >= until):
                 return
             stamp = (
                 instance["start"]["date"].replace("-", "")
@@ -634,7 +691,7 @@ class FakeGoogle:
             )
             instance["id"] = f"{event['id']}_{stamp}"
             instance["recurringEventId"] = event["id"]
-            instance["originalStartTime"] = copy.deepcopy(instance["start"])
+            instance["originalStartTime"] = dict(instance["start"])
             yield instance
 
     # insert / get / update / patch / delete
@@ -649,7 +706,8 @@ class FakeGoogle:
         if event_id is not None:
             if not isinstance(event_id, str) or not EVENT_ID.match(event_id):
                 return google_error(400, "invalid", "Invalid resource id value.")
-            if event_id in calendar.events:  # cancelled ones too: Google keeps a deleted event's ID
+            if event_id in calendar.events or event_id in calendar.reserved:
+                # Cancelled ones too (Google keeps a deleted event's ID), and purged ones.
                 return google_error(409, "duplicate", "The requested identifier already exists.")
         else:
             event_id = uuid.uuid4().hex
@@ -815,6 +873,58 @@ def _check_times(body: dict[str, Any]) -> FakeResponse | None:
     return None
 
 
+ALL: dict[str, Any] = {}
+"""A selected field with no sub-selection: all of it."""
+
+
+def _parse_fields(text: str) -> dict[str, Any]:
+    """Google's partial-response syntax: `a,b/c,d(e,f/g)` → {"a": ALL, "b": {"c": ALL}, "d": {...}}."""
+    tree, rest = _field_list(text.replace(" ", ""))
+    if rest:
+        raise ValueError(f"unexpected {rest!r}")
+    return tree
+
+
+def _field_list(text: str) -> tuple[dict[str, Any], str]:
+    tree: dict[str, Any] = {}
+    while True:
+        match = re.match(r"[A-Za-z_*][A-Za-z0-9_*]*(?:/[A-Za-z_*][A-Za-z0-9_*]*)*", text)
+        if match is None:
+            raise ValueError(f"a field name expected at {text!r}")
+        path, text = match.group(0).split("/"), text[match.end() :]
+        selection: dict[str, Any] = ALL
+        if text.startswith("("):
+            selection, text = _field_list(text[1:])
+            if not text.startswith(")"):
+                raise ValueError("unbalanced parentheses")
+            text = text[1:]
+        node: dict[str, Any] | None = tree
+        for name in path[:-1]:
+            child = node.get(name) if node is not None else None
+            if child is ALL:  # the whole of it is selected already
+                node = None
+            elif node is not None:
+                node = node.setdefault(name, {})
+        if node is not None and node.get(path[-1]) is not ALL:
+            node[path[-1]] = selection
+        if not text.startswith(","):
+            return tree, text
+        text = text[1:]
+
+
+def _select(value: Any, tree: dict[str, Any]) -> Any:
+    """The parts of `value` that `tree` selects (applied to each element of a list)."""
+    if tree is ALL:
+        return value
+    if isinstance(value, list):
+        return [_select(item, tree) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "*" in tree:
+        return {k: _select(v, tree["*"]) for k, v in value.items()}
+    return {k: _select(value[k], sub) for k, sub in tree.items() if k in value}
+
+
 def _deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """Patch semantics: objects merge key by key, everything else (arrays too) is replaced."""
     for key, value in changes.items():
@@ -885,3 +995,33 @@ def seed_team_calendar(google: FakeGoogle) -> dict[str, str]:
         }
     )["id"]
     return ids
+
+
+def seed_busy_calendar(google: FakeGoogle, count: int = 20_000, *, first: date = date(2016, 1, 4)) -> None:
+    """A shared calendar crowded with other people's events, as a big team's is: `count`
+    one-hour meetings spread over twenty years (with a description, a location and attendees,
+    like real ones), and an endless daily stand-up (a recurring event without an end)."""
+    span = 20 * 365
+    people = [{"email": f"person{n}@example.org", "responseStatus": "accepted"} for n in range(4)]
+    with google.lock:
+        for n in range(count):
+            day = first + timedelta(days=n * span // count)
+            hour = 9 + n % 8
+            google.add_event(
+                {
+                    "summary": f"Project sync #{n}",
+                    "description": "Agenda: status of each workstream, blockers, decisions to take. " * 3,
+                    "location": "Room 4.12 / https://meet.example.org/abc-defg-hij",
+                    "attendees": people,
+                    "start": {"dateTime": f"{day.isoformat()}T{hour:02d}:00:00+00:00", "timeZone": "UTC"},
+                    "end": {"dateTime": f"{day.isoformat()}T{hour:02d}:45:00+00:00", "timeZone": "UTC"},
+                }
+            )
+        google.add_event(
+            {
+                "summary": "Daily stand-up",
+                "start": {"dateTime": "2025-01-06T09:30:00+00:00", "timeZone": "UTC"},
+                "end": {"dateTime": "2025-01-06T09:45:00+00:00", "timeZone": "UTC"},
+                "recurrence": ["RRULE:FREQ=DAILY"],
+            }
+        )

@@ -18,18 +18,30 @@ from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
 
 from rolebot.errors import ServiceError
-from rolebot.models import CalendarEvent, Member, NewEvent, WriteReport
-from rolebot.redaction import Secret
+from rolebot.models import CalendarEvent, NewEvent, WriteReport
 from rolebot.services.gcal import GoogleCalendar
 from rolebot.services.retry import RetryPolicy
 from tests.conftest import Sleeps
 from tests.fakes.google import CALENDAR_SCOPES, FakeGoogle, Token, load_test_key, seed_team_calendar
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
 from tests.helpers import listed
-
-ADA = Member("U05ADA1234", "Ada Okafor")
-BRUNO = Member("U05BRU5678", "Bruno Silva")
-FIRST = date(2027, 1, 6)  # a Wednesday
+from tests.services.gcal_support import (
+    ADA,
+    BATCH,
+    BRUNO,
+    FIRST,
+    LIST,
+    TOKEN,
+    YEAR_LATER,
+    Progress,
+    assert_no_secret,
+    batch_posts,
+    confirmed,
+    connect,
+    expect,
+    token_posts,
+    weekly,
+)
 
 
 @pytest.fixture
@@ -37,83 +49,6 @@ def google() -> Iterator[FakeGoogle]:
     fake = FakeGoogle()
     with fake.serve():
         yield fake
-
-
-def connect(google: FakeGoogle, sleeps: Sleeps, **options: Any) -> GoogleCalendar:
-    settings: dict[str, Any] = {"team_timezone": "UTC", "sleep": sleeps, "log": None}
-    settings.update(options)
-    api_url = settings.pop("api_url", None) or google.server.url  # type: ignore[union-attr]
-    key = settings.pop("key", None) or google.key_for()
-    return GoogleCalendar.connect(api_url, Secret(google.calendar_id), key, **settings)
-
-
-def weekly(count: int, *, start: date = FIRST, role: str = "support-triager") -> list[NewEvent]:
-    """`count` consecutive weekly two-week events with rolebot's deterministic-style IDs."""
-    events = []
-    for n in range(count):
-        day = start + timedelta(weeks=n)
-        member = ADA if n % 2 == 0 else BRUNO
-        events.append(
-            NewEvent(
-                id=f"rolebottest{role[:4].replace('-', '')}{day:%Y%m%d}",
-                role=role,
-                member=member,
-                summary=f"Support Triager: {member.first_name}",
-                description=f"{member.name} serves as Support Triager.",
-                start=day,
-                end=day + timedelta(weeks=2),
-            )
-        )
-    return events
-
-
-class Progress:
-    def __init__(self) -> None:
-        self.steps: list[int] = []
-
-    def __call__(self, n: int) -> None:
-        self.steps.append(n)
-
-    @property
-    def total(self) -> int:
-        return sum(self.steps)
-
-
-def confirmed(google: FakeGoogle) -> list[dict[str, Any]]:
-    return google.events()
-
-
-def batch_posts(google: FakeGoogle) -> int:
-    return sum(1 for r in google.server.requests if r.path == "/batch/calendar/v3")  # type: ignore[union-attr]
-
-
-def token_posts(google: FakeGoogle) -> int:
-    return sum(1 for r in google.server.requests if r.path == "/token")  # type: ignore[union-attr]
-
-
-TOKEN = ("POST", "/token")
-LIST = ("GET", "/calendar/v3/calendars/*/events")
-BATCH = ("POST", "/batch/calendar/v3")
-
-
-def expect(server: FakeServer | None, *requests: tuple[tuple[str, str], int | None]) -> None:
-    """The HTTP requests ((method, path), times) this test must make, and no other: checked when it ends."""
-    assert server is not None
-    for (method, path), times in requests:
-        server.expect(method, path, times)
-    server.expect_nothing_else()
-
-
-def secrets_of(google: FakeGoogle) -> list[str]:
-    key = load_test_key()
-    lines = [line for line in key["private_key"].splitlines() if "PRIVATE KEY" not in line]
-    return [google.calendar_id, key["private_key_id"], *lines, *google.tokens]
-
-
-def assert_no_secret(text: str, google: FakeGoogle) -> None:
-    for secret in secrets_of(google):
-        assert secret not in text
-    assert "c_0f1e2d3c4b5a6978fakecalendar" not in text  # not even part of the calendar ID
 
 
 # --- listing ----------------------------------------------------------------------------
@@ -157,9 +92,9 @@ def test_listing_uses_the_team_time_zone_for_bounds_and_dates(sleeps: Sleeps) ->
     google = FakeGoogle()
     ids = seed_team_calendar(google)
     with google.serve() as server:
-        events = connect(google, sleeps, team_timezone="Europe/Berlin").list_events(date(2026, 12, 1), None)
+        events = connect(google, sleeps, team_timezone="Europe/Berlin").list_events(date(2026, 12, 1), YEAR_LATER)
     assert server.requests[-1].query["timeMin"] == ["2026-12-01T00:00:00+01:00"]
-    assert "timeMax" not in server.requests[-1].query
+    assert server.requests[-1].query["timeMax"] == ["2028-01-06T00:00:00+01:00"]
     ooo = next(e for e in events if e.id == ids["ooo"])
     assert (ooo.start, ooo.end) == (date(2026, 12, 21), date(2027, 1, 4))
 
@@ -169,8 +104,10 @@ def test_listing_leaves_out_deleted_events_and_events_that_ended(google: FakeGoo
     calendar.create_events(weekly(3), Progress())
     calendar.delete_events([listed(weekly(3)[1])], Progress())
     # The first event ends on FIRST + 2 weeks: a window starting then does not see it.
-    assert [e.start for e in calendar.list_events(FIRST, None)] == [FIRST, FIRST + timedelta(weeks=2)]
-    assert [e.start for e in calendar.list_events(FIRST + timedelta(weeks=2), None)] == [FIRST + timedelta(weeks=2)]
+    assert [e.start for e in calendar.list_events(FIRST, YEAR_LATER)] == [FIRST, FIRST + timedelta(weeks=2)]
+    assert [e.start for e in calendar.list_events(FIRST + timedelta(weeks=2), YEAR_LATER)] == [
+        FIRST + timedelta(weeks=2)
+    ]
 
 
 # --- creating ---------------------------------------------------------------------------
@@ -190,17 +127,17 @@ def test_creates_all_day_free_events_with_rolebots_properties(google: FakeGoogle
     assert stored["extendedProperties"] == {"private": {"rolebot_role": "support-triager", "rolebot_member": ADA.id}}
 
 
-def test_52_events_take_two_batch_requests_and_one_token(google: FakeGoogle, sleeps: Sleeps) -> None:
+def test_52_events_take_one_batch_request_and_one_token(google: FakeGoogle, sleeps: Sleeps) -> None:
     progress = Progress()
     calendar = connect(google, sleeps)
     report = calendar.create_events(weekly(52), progress)
     assert len(report.done) == 52
     assert report.ok
-    assert batch_posts(google) == 2
-    assert google.batch_sizes == [50, 2]
+    assert batch_posts(google) == 1
+    assert google.batch_sizes == [52]
     assert token_posts(google) == 1
-    assert calendar.requests == 3  # token + 2 batches
-    assert progress.steps == [50, 2]
+    assert calendar.requests == 2  # token + 1 batch
+    assert progress.steps == [52]
     assert sleeps.calls == []
 
 
@@ -246,7 +183,7 @@ def test_a_deleted_event_is_restored_not_duplicated(google: FakeGoogle, sleeps: 
     restored = stored[1]
     assert restored["summary"] == events[1].summary
     assert restored["extendedProperties"]["private"]["rolebot_member"] == BRUNO.id
-    assert [e.id for e in calendar.list_events(FIRST, None)] == [e.id for e in events]
+    assert [e.id for e in calendar.list_events(FIRST, YEAR_LATER)] == [e.id for e in events]
     # insert → 409 → get (cancelled) → update with status confirmed
     assert [c.method for c in google.calls if c.event_id == events[1].id][-3:] == ["POST", "GET", "PUT"]
 
@@ -345,18 +282,18 @@ def test_failed_parts_are_retried_item_by_item(google: FakeGoogle, sleeps: Sleep
     google.server_errors(2, 503, event_id=events[3].id)
     google.rate_limit(1, 403, event_id=events[51].id)
     google.rate_limit(1, 429, event_id=events[10].id)
-    expect(google.server, (TOKEN, 1), (BATCH, 4))
+    expect(google.server, (TOKEN, 1), (BATCH, 3))
 
     report = connect(google, sleeps).create_events(events, Progress())
 
     assert report.ok
     assert sorted(report.done) == sorted(e.id for e in events)
     assert len(confirmed(google)) == 52
-    # Round 1: 50 + 2 calls; round 2: the three that failed; round 3: the one that failed twice.
-    assert google.batch_sizes == [50, 2, 3, 1]
+    # Round 1: 52 calls; round 2: the three that failed; round 3: the one that failed twice.
+    assert google.batch_sizes == [52, 3, 1]
     assert len(sleeps.calls) == 2
-    assert 0.25 <= sleeps.calls[0] <= 0.5
-    assert 0.5 <= sleeps.calls[1] <= 1.0
+    assert 1.0 <= sleeps.calls[0] <= 2.0  # the longest wait asked for: a rate limit's (a 5xx asks 0.25-0.5 s)
+    assert 0.5 <= sleeps.calls[1] <= 1.0  # the 5xx's second backoff
 
 
 def test_a_part_failing_for_good_is_reported_and_the_rest_is_done(google: FakeGoogle, sleeps: Sleeps) -> None:
@@ -420,32 +357,35 @@ def test_listing_waits_out_rate_limits(google: FakeGoogle, sleeps: Sleeps) -> No
     google.rate_limit(1, 429, method="GET", retry_after="7")
     google.server_errors(1, 503, method="GET")
     expect(google.server, (TOKEN, 1), (LIST, 5))
-    assert connect(google, sleeps).list_events(FIRST, None) == []
+    assert connect(google, sleeps).list_events(FIRST, YEAR_LATER) == []
     assert len(sleeps.calls) == 4
-    assert 0.25 <= sleeps.calls[0] <= 0.5
-    assert 0.5 <= sleeps.calls[1] <= 1.0
-    assert sleeps.calls[2] == 7.0
-    assert 2.0 <= sleeps.calls[3] <= 4.0
+    assert 1.0 <= sleeps.calls[0] <= 2.0  # rate limits: the longer backoff, from 2 s
+    assert 2.0 <= sleeps.calls[1] <= 4.0
+    assert sleeps.calls[2] == 7.0  # Retry-After honoured
+    assert 2.0 <= sleeps.calls[3] <= 4.0  # a 5xx: the usual backoff (0.5 s doubling) at its fourth try
 
 
 def test_rate_limit_that_lasts_is_one_clear_error(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.rate_limit(100, 403, method="GET")
-    expect(google.server, (TOKEN, 1), (LIST, 5))
+    expect(google.server, (TOKEN, 1), (LIST, None))  # as many tries as 60 s of jittered backoff hold
     with pytest.raises(ServiceError) as caught:
-        connect(google, sleeps).list_events(FIRST, None)
+        connect(google, sleeps).list_events(FIRST, YEAR_LATER)
     assert str(caught.value) == (
-        "Google Calendar: rate limit hit (HTTP 403 rateLimitExceeded) and still in force after 5 tries to "
-        "list the calendar's events — wait a few minutes and run the command again; "
+        "Google Calendar: rate limit hit (HTTP 403 rateLimitExceeded) and still in force after 60 s of retries to "
+        "list the calendar's events — Google counts it per minute: run the command again in a few minutes; "
         "re-running is safe: what is already done is not done twice"
     )
-    assert len(sleeps.calls) == 4
+    # Backed off for a minute in all (the window slides for a minute), not for 5 tries.
+    assert sum(sleeps.calls) == pytest.approx(60.0)
+    assert len(sleeps.calls) >= 5
+    assert len(google.calls_of("GET")) == len(sleeps.calls) + 1
 
 
 def test_a_smaller_policy_bounds_the_tries(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.server_errors(100, 500)
     expect(google.server, (TOKEN, 1), (LIST, 2))
     with pytest.raises(ServiceError, match="after 2 tries"):
-        connect(google, sleeps, policy=RetryPolicy(attempts=2)).list_events(FIRST, None)
+        connect(google, sleeps, policy=RetryPolicy(attempts=2)).list_events(FIRST, YEAR_LATER)
     assert len(sleeps.calls) == 1
 
 
@@ -459,7 +399,7 @@ def test_rejected_credentials(google: FakeGoogle, sleeps: Sleeps) -> None:
     expect(google.server, (TOKEN, None), (LIST, None), (BATCH, None))
     calendar = connect(google, sleeps)
     with pytest.raises(ServiceError) as listing:
-        calendar.list_events(FIRST, None)
+        calendar.list_events(FIRST, YEAR_LATER)
     with pytest.raises(ServiceError) as creating:
         calendar.create_events(weekly(2), Progress())
     assert str(listing.value) == (
@@ -479,12 +419,12 @@ def test_calendar_not_shared_with_the_service_account(google: FakeGoogle, sleeps
     events = weekly(2)
     calendar.create_events(events, Progress())
     google.unshare(load_test_key()["client_email"])
-    # One token; the events created first; then the one refused request, not retried (a
-    # refused delete is told apart from an event already gone by listing the calendar).
+    # One token; the events created first; then the one refused request, not retried (a 404 on
+    # a delete is told apart from an unknown event by one listing).
     refused = {"list": [(LIST, 1)], "create": [(BATCH, 1)], "delete": [(BATCH, 1), (LIST, 1)]}[operation]
     expect(google.server, (TOKEN, 1), *_merged([(BATCH, 1), *refused]))
     actions: dict[str, Callable[[], object]] = {
-        "list": lambda: calendar.list_events(FIRST, None),
+        "list": lambda: calendar.list_events(FIRST, YEAR_LATER),
         "create": lambda: calendar.create_events(weekly(2, start=FIRST + timedelta(weeks=10)), Progress()),
         "delete": lambda: calendar.delete_events([listed(e) for e in events], Progress()),
     }
@@ -510,7 +450,7 @@ def test_calendar_shared_read_only(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.share(load_test_key()["client_email"], "reader")
     expect(google.server, (TOKEN, 1), (LIST, 1), (BATCH, 1))  # the refused write is not retried
     calendar = connect(google, sleeps)
-    assert calendar.list_events(FIRST, None) == []
+    assert calendar.list_events(FIRST, YEAR_LATER) == []
     with pytest.raises(ServiceError, match=r"not shared with the service account \(HTTP 403 requiredAccessLevel\)"):
         calendar.create_events(weekly(1), Progress())
 
@@ -519,14 +459,14 @@ def test_calendar_api_not_enabled(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.fail(1, 403, "accessNotConfigured", "Google Calendar API has not been used in project 1 before.")
     expect(google.server, (TOKEN, 1), (LIST, 1))
     with pytest.raises(ServiceError, match="the Google Calendar API is not enabled for the service account's project"):
-        connect(google, sleeps).list_events(FIRST, None)
+        connect(google, sleeps).list_events(FIRST, YEAR_LATER)
 
 
 def test_revoked_key_is_refused_by_the_token_endpoint(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.revoke(load_test_key()["client_email"])
     expect(google.server, (TOKEN, 2))  # once per connection; no API call without a token
     with pytest.raises(ServiceError) as caught:
-        connect(google, sleeps).list_events(FIRST, None)
+        connect(google, sleeps).list_events(FIRST, YEAR_LATER)
     assert str(caught.value) == (
         "Google Calendar: Google's token endpoint refused the service account key (invalid_grant) — the key may "
         "be revoked, deleted or malformed: create a new JSON key for the service account and put it in "
@@ -542,7 +482,7 @@ def test_a_key_google_does_not_know_is_refused(google: FakeGoogle, sleeps: Sleep
     stranger = {**google.key_for(), "client_email": "someone-else@rolebot-fake-test-project.iam.gserviceaccount.com"}
     expect(google.server, (TOKEN, 1))
     with pytest.raises(ServiceError, match=r"\(invalid_grant\)"):
-        connect(google, sleeps, key=stranger).list_events(FIRST, None)
+        connect(google, sleeps, key=stranger).list_events(FIRST, YEAR_LATER)
 
 
 def test_a_malformed_key_is_refused_before_any_request(google: FakeGoogle, sleeps: Sleeps) -> None:
@@ -564,7 +504,7 @@ def test_unreachable_api(google: FakeGoogle, sleeps: Sleeps) -> None:
     expect(google.server, (TOKEN, 1))  # the token comes from the fake; the API is out of reach
     calendar = connect(google, sleeps, api_url=url)
     with pytest.raises(ServiceError) as listing:
-        calendar.list_events(FIRST, None)
+        calendar.list_events(FIRST, YEAR_LATER)
     assert str(listing.value) == (
         f"Google Calendar: cannot reach {host} (connection refused) after 5 tries to list the calendar's events — "
         "check the network, or ROLEBOT_GOOGLE_API_URL if you set it; "
@@ -581,7 +521,7 @@ def test_unreachable_token_endpoint(google: FakeGoogle, sleeps: Sleeps) -> None:
     expect(google.server)  # nothing reaches the API without a token
     calendar = connect(google, sleeps, key={**google.key_for(), "token_uri": f"{url}/token"})
     with pytest.raises(ServiceError, match=rf"cannot reach {url.removeprefix('http://')} \(connection refused\)"):
-        calendar.list_events(FIRST, None)
+        calendar.list_events(FIRST, YEAR_LATER)
 
 
 def test_something_else_answering_is_a_clear_error(google: FakeGoogle, sleeps: Sleeps) -> None:
@@ -594,7 +534,7 @@ def test_something_else_answering_is_a_clear_error(google: FakeGoogle, sleeps: S
         calendar = connect(google, sleeps, api_url=proxy.url)
         host = proxy.url.removeprefix("http://")
         with pytest.raises(ServiceError, match=rf"^Google Calendar: {host} answered in a form Google does not use"):
-            calendar.list_events(FIRST, None)
+            calendar.list_events(FIRST, YEAR_LATER)
         with pytest.raises(ServiceError, match=rf"^Google Calendar: {host} answered in a form Google does not use"):
             calendar.create_events(weekly(2), Progress())
 
@@ -609,7 +549,7 @@ def test_a_page_in_an_unexpected_shape_is_an_error_naming_every_problem(google: 
         key = {**google.key_for(), "token_uri": f"{proxy.url}/token"}
         calendar = connect(google, sleeps, api_url=proxy.url, key=key)
         with pytest.raises(ServiceError) as caught:
-            calendar.list_events(FIRST, None)
+            calendar.list_events(FIRST, YEAR_LATER)
     host = proxy.url.removeprefix("http://")
     assert str(caught.value).startswith(
         f"Google Calendar: {host} answered in a form Google does not use "
@@ -626,7 +566,7 @@ def test_one_log_line_per_http_request_without_secrets(google: FakeGoogle, sleep
     lines: list[str] = []
     calendar = connect(google, sleeps, log=lines.append)
     calendar.create_events(weekly(3), Progress())
-    calendar.list_events(FIRST, None)
+    calendar.list_events(FIRST, YEAR_LATER)
     calendar.delete_events([listed(weekly(3)[0])], Progress())
     shapes = [line.rsplit(" (", 1)[0] for line in lines]
     assert shapes == [
@@ -651,7 +591,7 @@ def test_each_hop_of_a_redirect_is_one_log_line_with_its_own_status(google: Fake
     lines: list[str] = []
     with FakeServer(moved) as proxy:
         calendar = connect(google, sleeps, api_url=proxy.url, key=google.key_for(proxy), log=lines.append)
-        assert calendar.list_events(FIRST, None) == []
+        assert calendar.list_events(FIRST, YEAR_LATER) == []
     # httplib2 follows the redirect inside the first request: the inner hop is logged first.
     assert [line.rsplit(" (", 1)[0] for line in lines] == [
         "Google Calendar: POST /token 200",
@@ -753,7 +693,7 @@ def test_an_update_without_status_leaves_a_deleted_event_deleted_and_rolebot_res
 
     assert updated["status"] == "cancelled"
     assert google.events() == []
-    assert calendar.list_events(FIRST, None) == []
+    assert calendar.list_events(FIRST, YEAR_LATER) == []
 
     report = calendar.create_events([new], Progress())
 
@@ -762,7 +702,7 @@ def test_an_update_without_status_leaves_a_deleted_event_deleted_and_rolebot_res
     assert [(c.event_id, c.status, c.in_batch) for c in put] == [(new.id, 200, False), (new.id, 200, True)]
     [stored] = google.events()
     assert (stored["id"], stored["status"], stored["summary"]) == (new.id, "confirmed", new.summary)
-    assert [e.id for e in calendar.list_events(FIRST, None)] == [new.id]
+    assert [e.id for e in calendar.list_events(FIRST, YEAR_LATER)] == [new.id]
 
 
 def _day(day: str) -> dict[str, Any]:

@@ -1,8 +1,14 @@
-"""The live Slack members client, run for real over HTTP (httpx.MockTransport) against the fake."""
+"""The live Slack members client, run for real over HTTP (httpx.MockTransport) against the fake.
+
+The first `users.list` page goes out together with `usergroups.list`, so the two come in
+either order: request counts are compared per method.
+"""
 
 from __future__ import annotations
 
 import base64
+import json
+from collections import Counter
 from collections.abc import Callable
 
 import httpx
@@ -11,7 +17,7 @@ import pytest
 from rolebot.errors import ServiceError
 from rolebot.models import Member
 from rolebot.redaction import Secret
-from rolebot.services.slack import PAGE_SIZE, SMALL_GROUP, SlackMembers
+from rolebot.services.slack.members import FANOUT_MAX, PAGE_SIZE, SlackMembers
 from tests.conftest import Sleeps
 from tests.fakes.server import FakeRequest, FakeResponse, Recorder, closed_port_url, mock_transport
 from tests.fakes.slack import (
@@ -70,16 +76,24 @@ class Client:
         assert "fakeslacktoken" not in str(error)
         return error
 
-    @property
-    def methods(self) -> list[str]:
-        return [r.path.removeprefix("/api/") for r in self.recorder.requests]
-
     def expect(self, *calls: tuple[str, int | None]) -> None:
         """The Slack methods this test must call, each `times` times (None: at least once),
         and no other: checked when the test ends."""
         for method, times in calls:
             self.recorder.expect("GET", f"/api/{method}", times)
         self.recorder.expect_nothing_else()
+
+    @property
+    def methods(self) -> list[str]:
+        return [r.path.removeprefix("/api/") for r in self.recorder.requests]
+
+    def count(self) -> Counter[str]:
+        """Requests made, by method."""
+        return Counter(self.methods)
+
+    def pages(self) -> list[FakeRequest]:
+        """The `users.list` requests, in order."""
+        return [r for r in self.recorder.requests if r.path.endswith("/users.list")]
 
 
 @pytest.fixture
@@ -134,7 +148,7 @@ def test_names_fall_back_from_display_name_to_real_name_to_user_name_to_id(
 def test_the_normalized_display_name_comes_first(sleeps: Sleeps) -> None:
     def accented(request: FakeRequest) -> FakeResponse:
         response = fake(request)
-        if request.path.endswith("users.info"):
+        if request.path.endswith(("users.info", "users.list")):
             body = response.body.replace(b'"display_name_normalized": "Zoe"', b'"display_name_normalized": "Zoe N."')
             return FakeResponse(response.status, body, response.headers)
         return response
@@ -158,13 +172,21 @@ def test_a_member_slack_no_longer_knows_is_left_out(sleeps: Sleeps) -> None:
     fake = workspace([human("U1", "Ada")], team=["U1", "U0GONE"])
     client = Client(fake, sleeps)
     assert client.members("team") == {Member("U1", "Ada")}
-    assert sorted(client.methods) == ["usergroups.list", "users.info", "users.info"]
+    assert client.count() == {"usergroups.list": 1, "users.list": 1}
 
 
-def test_an_empty_group_has_no_members_and_costs_one_request(sleeps: Sleeps) -> None:
+def test_a_member_users_info_no_longer_finds_is_left_out(sleeps: Sleeps) -> None:
+    users = large_users(1_500)
+    fake = workspace(users, team=[users[1_200].id, "U0GONE"])
+    client = Client(fake, sleeps)
+    assert client.members("team") == expected(fake, "team")
+    assert client.count() == {"usergroups.list": 1, "users.list": 1, "users.info": 2}
+
+
+def test_an_empty_group_has_no_members_and_costs_only_the_first_two_requests(sleeps: Sleeps) -> None:
     client = Client(workspace([human("U1", "Ada")], team=[]), sleeps)
     assert client.members("team") == set()
-    assert client.methods == ["usergroups.list"]
+    assert client.count() == {"usergroups.list": 1, "users.list": 1}
 
 
 def test_a_group_that_does_not_exist_is_an_error_listing_the_groups_that_do(client: Client) -> None:
@@ -190,24 +212,45 @@ def test_a_disabled_group_is_reported_as_disabled(client: Client) -> None:
 # --- how many requests ---------------------------------------------------------------------------
 
 
-def test_a_small_group_costs_one_users_info_call_per_member(client: Client, slack: FakeSlack) -> None:
+def test_a_workspace_that_fits_in_one_page_costs_two_requests(client: Client) -> None:
     client.members("support-triagers")
-    group = next(g for g in slack.groups if g.handle == "support-triagers")
-    assert client.methods[0] == "usergroups.list"
-    assert sorted(client.methods[1:]) == ["users.info"] * len(group.users)
-    asked = sorted(r.query["user"][0] for r in client.recorder.requests[1:])
-    assert asked == sorted(group.users)
-    first = client.recorder.requests[0]
-    assert first.method == "GET"
-    assert first.query["include_users"] == ["true"]
+    assert client.count() == {"usergroups.list": 1, "users.list": 1}
+    groups = next(r for r in client.recorder.requests if r.path.endswith("/usergroups.list"))
+    assert groups.method == "GET"
+    assert groups.query["include_users"] == ["true"]
+    (page,) = client.pages()
+    assert page.method == "GET"
+    assert page.query == {"limit": [str(PAGE_SIZE)]}
 
 
-def test_the_largest_small_group_still_uses_users_info(sleeps: Sleeps) -> None:
-    users = [human(f"U{i:03d}", f"Person {i}") for i in range(SMALL_GROUP)]
-    client = Client(workspace(users, team=[u.id for u in users]), sleeps)
-    assert len(client.members("team")) == SMALL_GROUP
-    assert client.methods.count("users.info") == SMALL_GROUP
-    assert len(client.methods) == 1 + SMALL_GROUP
+def test_a_large_group_in_a_workspace_of_one_page_costs_two_requests(sleeps: Sleeps) -> None:
+    users = large_users(1_000)
+    fake = workspace(users, platform=spread(users, 100, seed=4))
+    client = Client(fake, sleeps)
+    assert client.members("platform") == expected(fake, "platform")
+    assert client.count() == {"usergroups.list": 1, "users.list": 1}
+
+
+def test_a_small_group_in_a_large_workspace_asks_users_info_for_the_members_page_one_lacks(sleeps: Sleeps) -> None:
+    users = large_users(5_000)
+    group = [users[10].id, *(users[i].id for i in range(1_500, 5_000, 500))]  # one on page 1, seven after it
+    fake = workspace(users, team=group)
+    client = Client(fake, sleeps)
+    assert client.members("team") == expected(fake, "team")
+    assert client.count() == {"usergroups.list": 1, "users.list": 1, "users.info": 7}
+    asked = sorted(r.query["user"][0] for r in client.recorder.requests if r.path.endswith("/users.info"))
+    assert asked == sorted(group[1:])
+
+
+def test_the_largest_fan_out_still_uses_users_info_and_one_more_pages_instead(sleeps: Sleeps) -> None:
+    users = large_users(3_000)
+    late = [u.id for u in users[1_000:]]  # none on the first page
+    largest = Client(workspace(users, team=late[:FANOUT_MAX]), sleeps)
+    assert len(largest.members("team")) > 0
+    assert largest.count() == {"usergroups.list": 1, "users.list": 1, "users.info": FANOUT_MAX}
+    too_many = Client(workspace(users, team=late[: FANOUT_MAX + 1]), sleeps)
+    too_many.members("team")
+    assert too_many.count() == {"usergroups.list": 1, "users.list": 2}
 
 
 def expected(fake: FakeSlack, handle: str) -> set[Member]:
@@ -222,11 +265,11 @@ def expected(fake: FakeSlack, handle: str) -> set[Member]:
 
 def test_a_large_group_pages_users_list_so_requests_follow_pages_not_members(sleeps: Sleeps) -> None:
     users = large_users(2_500)
-    fake = workspace(users, platform=spread(users, SMALL_GROUP + 50, seed=3))
+    fake = workspace(users, platform=spread(users, 150, seed=3))
     client = Client(fake, sleeps)
     assert client.members("platform") == expected(fake, "platform")
-    assert client.methods == ["usergroups.list", "users.list", "users.list", "users.list"]  # 1 + ⌈2500/1000⌉
-    pages = client.recorder.requests[1:]
+    assert client.count() == {"usergroups.list": 1, "users.list": 3}  # 1 + ⌈2500/1000⌉
+    pages = client.pages()
     assert [r.query["limit"] for r in pages] == [[str(PAGE_SIZE)]] * 3
     assert "cursor" not in pages[0].query
     assert base64.b64decode(pages[1].query["cursor"][0]) == f"user:{users[999].id}".encode()
@@ -234,11 +277,11 @@ def test_a_large_group_pages_users_list_so_requests_follow_pages_not_members(sle
 
 def test_paging_stops_once_every_member_has_been_seen(sleeps: Sleeps) -> None:
     users = large_users(5_000)
-    early = [u.id for u in users[: SMALL_GROUP + 20]]
+    early = [u.id for u in users[:120]]
     fake = workspace(users, early_birds=early)
     client = Client(fake, sleeps)
     assert client.members("early-birds") == expected(fake, "early-birds")
-    assert client.methods == ["usergroups.list", "users.list"]
+    assert client.count() == {"usergroups.list": 1, "users.list": 1}
 
 
 def test_short_pages_are_followed_until_the_cursor_is_empty(sleeps: Sleeps) -> None:
@@ -247,7 +290,7 @@ def test_short_pages_are_followed_until_the_cursor_is_empty(sleeps: Sleeps) -> N
     fake.max_page = 300  # Slack may send fewer users than the limit asks for
     client = Client(fake, sleeps)
     assert client.members("platform") == expected(fake, "platform")
-    assert client.methods == ["usergroups.list"] + ["users.list"] * 4
+    assert client.count() == {"usergroups.list": 1, "users.list": 4}
 
 
 def test_members_users_list_never_mentions_are_left_out_after_the_last_page(sleeps: Sleeps) -> None:
@@ -258,7 +301,7 @@ def test_members_users_list_never_mentions_are_left_out_after_the_last_page(slee
     members = client.members("platform")
     assert members == expected(fake, "platform")
     assert "U0NOWHERE" not in {m.id for m in members}
-    assert client.methods == ["usergroups.list", "users.list", "users.list"]
+    assert client.count() == {"usergroups.list": 1, "users.list": 2}
 
 
 def test_a_cursor_slack_rejects_mid_listing_is_a_clear_error(sleeps: Sleeps) -> None:
@@ -272,82 +315,102 @@ def test_a_cursor_slack_rejects_mid_listing_is_a_clear_error(sleeps: Sleeps) -> 
         return response
 
     client = Client(departing, sleeps)
-    client.expect(("usergroups.list", 1), ("users.list", 2))  # the failing page is not retried
+    client.expect(("usergroups.list", 1), ("users.list", 2))  # the refused page is not asked again
     error = client.failure("platform")
     assert error.message == "Slack: Slack rejected the page cursor while reading users.list (invalid_cursor)"
     assert "run the command again" in (error.hint or "")
+
+
+def test_a_cursor_slack_returns_twice_stops_the_listing_instead_of_looping(sleeps: Sleeps) -> None:
+    users = large_users(1_500)
+    fake = workspace(users, platform=[u.id for u in users[1_000:1_100]])
+
+    def same_cursor_forever(request: FakeRequest) -> FakeResponse:
+        if not request.path.endswith("/users.list"):
+            return fake(request)
+        page = fake(FakeRequest(request.method, request.path, {"limit": ["1000"]}, request.headers))
+        body = json.loads(page.body)
+        body["response_metadata"]["next_cursor"] = "dXNlcjpVMDAwMDA5OTk="
+        return FakeResponse.json(body)
+
+    client = Client(same_cursor_forever, sleeps)
+    error = client.failure("platform")
+    assert error.message == (
+        "Slack: users.list returned a page cursor it had returned before (after 2 pages), so paging would never end"
+    )
+    assert client.count() == {"usergroups.list": 1, "users.list": 2}
 
 
 # --- rate limits and failing servers -------------------------------------------------------------
 
 
 def test_429_is_retried_after_the_wait_slack_asks_for(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
-    slack.rate_limit(times=2, retry_after=7)
-    client.expect(("usergroups.list", 3), ("users.info", 10))
+    slack.rate_limit(times=2, retry_after=7, methods=["usergroups.list"])
     assert client.members("support-triagers") == DEMO_TRIAGERS
     assert sleeps.calls == [7.0, 7.0]
-    assert client.methods[:3] == ["usergroups.list"] * 3
+    assert client.count() == {"usergroups.list": 3, "users.list": 1}
 
 
-def test_429_on_users_info_is_retried_for_that_call_only(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
-    slack.rate_limit(times=3, retry_after=2, methods=["users.info"])
-    client.expect(("usergroups.list", 1), ("users.info", 10 + 3))
-    assert client.members("support-triagers") == DEMO_TRIAGERS
-    assert sleeps.calls == [2.0, 2.0, 2.0]
-    assert len(client.methods) == 1 + 10 + 3
+def test_429_on_users_info_holds_back_the_other_users_info_calls(sleeps: Sleeps) -> None:
+    users = large_users(1_500)
+    fake = workspace(users, team=[u.id for u in users[1_000:1_010]])
+    fake.rate_limit(times=1, retry_after=2, methods=["users.info"])
+    client = Client(fake, sleeps)
+    assert client.members("team") == expected(fake, "team")
+    assert client.count() == {"usergroups.list": 1, "users.list": 1, "users.info": 10 + 1}
+    # The refused call waits 2 s in its retry loop; calls starting after the 429 wait out the same hold.
+    assert sleeps.calls[0] == 2.0
+    assert all(0 < wait <= 2.0 for wait in sleeps.calls)
 
 
 def test_429_forever_gives_up_after_bounded_tries(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
-    slack.rate_limit(times=None, retry_after=30)
+    slack.rate_limit(times=None, retry_after=30, methods=["usergroups.list"])
     error = client.failure("support-triagers")
     assert error.message == "Slack: rate limit hit and still in force after 5 tries (HTTP 429)"
     assert sleeps.calls == [30.0] * 4
-    assert client.methods == ["usergroups.list"] * 5
+    assert client.count() == {"usergroups.list": 5, "users.list": 1}
 
 
 def test_a_huge_retry_after_is_capped(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
     slack.rate_limit(times=1, retry_after=3600)
-    client.expect(("usergroups.list", 2), ("users.info", 10))
     client.members("support-triagers")
     assert sleeps.calls == [60.0]
 
 
 def test_an_ok_false_ratelimited_body_is_retried_like_a_429(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
     slack.ratelimited_body(times=2, retry_after=4)
-    client.expect(("usergroups.list", 3), ("users.info", 10))
     assert client.members("support-triagers") == DEMO_TRIAGERS
     assert sleeps.calls == [4.0, 4.0]
 
 
 def test_an_ok_false_ratelimited_body_forever_gives_up(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
-    slack.ratelimited_body(times=None, retry_after=None)
+    slack.ratelimited_body(times=None, retry_after=None, methods=["usergroups.list"])
     error = client.failure("support-triagers")
     assert error.message == "Slack: rate limit hit and still in force after 5 tries (usergroups.list: ratelimited)"
     assert len(sleeps.calls) == 4
     assert all(0 < s <= 8 for s in sleeps.calls)  # no Retry-After: the policy's backoff
-    assert client.methods == ["usergroups.list"] * 5
+    assert client.count() == {"usergroups.list": 5, "users.list": 1}
 
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_an_html_server_error_then_success(status: int, client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
-    slack.server_error(status, times=1)
-    client.expect(("usergroups.list", 2), ("users.info", 10))
+    slack.server_error(status, times=1, methods=["usergroups.list"])
     assert client.members("support-triagers") == DEMO_TRIAGERS
     assert len(sleeps.calls) == 1
-    assert client.methods[:2] == ["usergroups.list", "usergroups.list"]
+    assert client.count() == {"usergroups.list": 2, "users.list": 1}
 
 
 def test_an_html_server_error_forever_is_a_clear_error(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
-    slack.server_error(503, times=None)
-    client.expect(("usergroups.list", 5))
+    slack.server_error(503, times=None, methods=["usergroups.list"])
+    client.expect(("usergroups.list", 5), ("users.list", 1))
     error = client.failure("support-triagers")
     assert error.message == "Slack: the service is failing (HTTP 503, 5 tries)"
     assert len(sleeps.calls) == 4
 
 
 def test_an_html_page_with_http_200_is_not_taken_for_an_answer(client: Client, slack: FakeSlack) -> None:
-    slack.html_page(200)
-    client.expect(("usergroups.list", 1))  # not retried: a page that is not Slack's will not become one
+    slack.html_page(200, methods=["usergroups.list"])
+    client.expect(("usergroups.list", 1), ("users.list", 1))  # an HTML page is not retried
     error = client.failure("support-triagers")
     assert error.message == "Slack: usergroups.list got HTTP 200 with a body that is not a Slack API answer (text/html)"
     assert "ROLEBOT_SLACK_API_URL" in (error.hint or "")
@@ -358,7 +421,7 @@ def test_an_answer_in_an_unexpected_shape_is_an_error_naming_every_problem(sleep
         return FakeResponse.json({"ok": True, "usergroups": [{"id": "S1"}, {"handle": 7, "users": "all"}]})
 
     client = Client(odd_groups, sleeps)
-    client.expect(("usergroups.list", 1))
+    client.expect(("usergroups.list", 1), ("users.list", 1))
     error = client.failure("support-triagers")
 
     assert error.message == (
@@ -371,6 +434,7 @@ def test_an_answer_in_an_unexpected_shape_is_an_error_naming_every_problem(sleep
 def test_a_base_url_without_api_finds_nothing_and_says_which_setting(slack: FakeSlack, sleeps: Sleeps) -> None:
     client = Client(slack, sleeps, api_url="https://slack.test")
     client.recorder.expect("GET", "/usergroups.list")
+    client.recorder.expect("GET", "/users.list")
     client.recorder.expect_nothing_else()
     error = client.failure("support-triagers")
     assert error.message == "Slack: usergroups.list got HTTP 404 with a body that is not a Slack API answer (text/html)"
@@ -386,7 +450,7 @@ def test_connection_refused_is_retried_then_a_clear_error(sleeps: Sleeps) -> Non
     assert caught.value.message == f"Slack: cannot reach {host} (connection failed) after 5 tries"
     assert "ROLEBOT_SLACK_API_URL" in (caught.value.hint or "")
     assert TOKEN not in str(caught.value)
-    assert len(sleeps.calls) == 4
+    assert len(sleeps.calls) == 2 * 4  # usergroups.list and the first page, each tried 5 times at once
 
 
 # --- Slack's ok:false errors ---------------------------------------------------------------------
@@ -394,7 +458,7 @@ def test_connection_refused_is_retried_then_a_clear_error(sleeps: Sleeps) -> Non
 
 def test_a_token_slack_does_not_know_is_invalid_auth(slack: FakeSlack, sleeps: Sleeps) -> None:
     client = Client(slack, sleeps, token="xoxb-9999-not-a-real-one")
-    client.expect(("usergroups.list", 1))  # a refused token is not retried
+    client.expect(("usergroups.list", 1), ("users.list", 1))  # a refused token is not retried
     error = client.failure("support-triagers")
     assert error.message == "Slack: Slack does not accept the bot token (invalid_auth)"
     assert "ROLEBOT_SLACK_TOKEN or secrets/slack_bot_token.json" in (error.hint or "")
@@ -403,7 +467,7 @@ def test_a_token_slack_does_not_know_is_invalid_auth(slack: FakeSlack, sleeps: S
 
 def test_no_token_is_not_authed(slack: FakeSlack, sleeps: Sleeps) -> None:
     client = Client(slack, sleeps, token="")
-    client.expect(("usergroups.list", 1))
+    client.expect(("usergroups.list", 1), ("users.list", 1))
     error = client.failure("support-triagers")
     assert error.message == "Slack: no Slack bot token was sent"
     assert "ROLEBOT_SLACK_TOKEN" in (error.hint or "")
@@ -422,15 +486,15 @@ def test_no_token_is_not_authed(slack: FakeSlack, sleeps: Sleeps) -> None:
     ],
 )
 def test_each_ok_false_error_is_one_clear_message(code: str, message: str, client: Client, slack: FakeSlack) -> None:
-    slack.error(code)
+    slack.error(code, methods=["usergroups.list"])
     error = client.failure("support-triagers")
     assert error.message == f"Slack: {message}"
-    assert client.methods == ["usergroups.list"]
+    assert client.count() == {"usergroups.list": 1, "users.list": 1}
 
 
 def test_an_unknown_code_points_at_the_methods_documentation(client: Client, slack: FakeSlack) -> None:
-    slack.error("team_access_not_granted")
-    client.expect(("usergroups.list", 1))
+    slack.error("team_access_not_granted", methods=["usergroups.list"])
+    client.expect(("usergroups.list", 1), ("users.list", 1))
     assert client.failure("support-triagers").hint == (
         "see https://api.slack.com/methods/usergroups.list for what team_access_not_granted means"
     )
@@ -438,7 +502,7 @@ def test_an_unknown_code_points_at_the_methods_documentation(client: Client, sla
 
 def test_a_free_workspace_has_no_user_groups(sleeps: Sleeps) -> None:
     client = Client(demo_workspace(paid_plan=False), sleeps)
-    client.expect(("usergroups.list", 1))
+    client.expect(("usergroups.list", 1), ("users.list", 1))
     error = client.failure("support-triagers")
     assert "plan_upgrade_required" in error.message
     assert "--backend local" in (error.hint or "")
@@ -447,7 +511,7 @@ def test_a_free_workspace_has_no_user_groups(sleeps: Sleeps) -> None:
 def test_missing_usergroups_scope_names_the_scope_and_the_reinstall(sleeps: Sleeps) -> None:
     fake = demo_workspace(tokens={TOKEN: frozenset({"users:read", "chat:write"})})
     client = Client(fake, sleeps)
-    client.expect(("usergroups.list", 1))
+    client.expect(("usergroups.list", 1), ("users.list", 1))
     error = client.failure("support-triagers")
     assert error.message == (
         "Slack: the Slack app lacks the usergroups:read scope that usergroups.list needs "
@@ -462,10 +526,25 @@ def test_missing_usergroups_scope_names_the_scope_and_the_reinstall(sleeps: Slee
 def test_missing_users_scope_is_one_error_even_with_concurrent_calls(sleeps: Sleeps) -> None:
     fake = demo_workspace(tokens={TOKEN: frozenset({"usergroups:read"})})
     client = Client(fake, sleeps)
-    client.expect(("usergroups.list", 1), ("users.info", None))  # the lookups run at once: some may not start
     error = client.failure("support-triagers")
+    assert error.message.startswith("Slack: the Slack app lacks the users:read scope that users.list needs")
+    assert client.count() == {"usergroups.list": 1, "users.list": 1}
+
+
+def test_missing_users_scope_on_users_info(sleeps: Sleeps) -> None:
+    users = large_users(1_500)
+    fake = workspace(users, team=[u.id for u in users[1_000:1_012]])
+    client = Client(fake, sleeps)
+
+    def scopes_revoked_after_the_first_page(request: FakeRequest) -> FakeResponse:
+        if request.path.endswith("/users.info"):
+            fake.tokens = {TOKEN: frozenset({"usergroups:read"})}
+        return fake(request)
+
+    client.recorder.handler = scopes_revoked_after_the_first_page
+    error = client.failure("team")
     assert error.message.startswith("Slack: the Slack app lacks the users:read scope that users.info needs")
-    assert "users.info" in client.methods
+    assert client.count()["users.info"] <= 12
 
 
 def test_missing_users_scope_on_users_list(sleeps: Sleeps) -> None:
@@ -492,11 +571,13 @@ def test_the_token_travels_only_in_the_authorization_header(client: Client) -> N
 def test_verbose_log_has_one_line_per_call_and_no_token(slack: FakeSlack, sleeps: Sleeps) -> None:
     lines: list[str] = []
     client = Client(slack, sleeps, log=lines.append)
-    slack.rate_limit(times=1, retry_after=1)
+    slack.rate_limit(times=1, retry_after=1, methods=["usergroups.list"])
     client.members("meeting-facilitators")
-    assert len(lines) == len(client.recorder.requests) == 1 + 1 + 4
-    assert lines[0].startswith("Slack: GET usergroups.list 429 (")
-    assert lines[1].startswith("Slack: GET usergroups.list 200 (")
+    assert len(lines) == len(client.recorder.requests) == 1 + 1 + 1
+    groups = [line for line in lines if "usergroups.list" in line]
+    assert groups[0].startswith("Slack: GET usergroups.list 429 (")
+    assert groups[1].startswith("Slack: GET usergroups.list 200 (")
+    assert next(line for line in lines if "users.list" in line).startswith("Slack: GET users.list 200 (")
     assert all(TOKEN not in line for line in lines)
 
 
@@ -572,7 +653,7 @@ def test_the_fake_answers_missing_scope_with_needed_and_provided() -> None:
         "ok": False,
         "error": "missing_scope",
         "needed": "users:read",
-        "provided": "chat:write,usergroups:read",
+        "provided": "chat:write,usergroups:read,usergroups:write",
     }
 
 

@@ -1,17 +1,21 @@
 """Writes in batch requests: each call is sent until it has an answer for good.
 
-Calls travel in batch requests of at most 50 (one HTTP request per 50 events in the
-common case). A call that fails for a passing reason (HTTP 429, 403 with a rate-limit
-reason, 5xx) is sent again, with the others that did, in a later batch after the
-`RetryPolicy` delay, as is every call of a batch whose request failed that way or could
-not be sent; each call has at most `policy.attempts` tries. Any other answer goes to the
-operation's handler, which may ask for a follow-up call (a GET after a 409, say).
+Calls travel in batch requests of up to 1,000 (the Calendar API's documented limit, and
+googleapiclient's), so a year of events is one HTTP request; more go in several batches
+sent at the same time, each through a transport of its own. A call that fails for a
+passing reason (HTTP 429, 403 with a rate-limit reason, 5xx, no answer) is sent again,
+with the others that did, in a later round after the longest wait they ask for, as is
+every call of a batch whose request failed that way. Each call keeps its own `Tries`, and
+`RetryPolicy.next_wait` says when it has had enough: `attempts` tries for a 5xx, a minute
+of waiting for a per-minute rate limit. Any other answer goes to the operation's handler,
+which may ask for a follow-up call (a GET after a 409, say), sent in the next round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import google.auth.exceptions
@@ -20,28 +24,43 @@ from googleapiclient.errors import BatchError, HttpError
 from rolebot.models import WriteReport
 from rolebot.services.base import Advance
 from rolebot.services.gcal.connection import Connection
-from rolebot.services.gcal.errors import TRANSPORT_ERRORS, Answer, Wording, answer_from_error, token_refused
-from rolebot.services.retry import RetryPolicy, Sleep
+from rolebot.services.gcal.errors import (
+    TRANSPORT_ERRORS,
+    Answer,
+    ResponseTooLarge,
+    Wording,
+    answer_from_error,
+    token_refused,
+)
+from rolebot.services.retry import RetryPolicy, Sleep, Tries
 
-BATCH_LIMIT = 50
-"""Calls per batch request: the Calendar API's documented limit was 50 (now said to be 1000)."""
+BATCH_LIMIT = 1000
+"""Calls per batch request: the current Calendar batch guide allows 1,000 (it said 50 until 2020)."""
+SENDERS = 4
+"""Batch requests sent at the same time, at most."""
 
-Kind = Literal["insert", "get", "restore", "delete"]
+Kind = Literal["insert", "get", "restore", "update", "delete"]
 
 
 @dataclass(frozen=True)
 class Call:
-    """One API call about one event: `key` is the event ID, also the batch part's ID."""
+    """One API call about one event. `key` is the event the caller named (the report's key, and
+    the batch part's ID); `event` is the ID the call is about: the key, or its other ID."""
 
     key: str
     kind: Kind
-    attempt: int = 1
+    event: str = ""
+    tries: Tries = field(default_factory=Tries)
 
-    def again(self) -> Call:
-        return Call(self.key, self.kind, self.attempt + 1)
+    def __post_init__(self) -> None:
+        if not self.event:
+            object.__setattr__(self, "event", self.key)
 
-    def then(self, kind: Kind) -> Call:
-        return Call(self.key, kind)
+    def again(self, waited: float, *, rate_limited: bool) -> Call:
+        return Call(self.key, self.kind, self.event, self.tries.after(waited, rate_limited=rate_limited))
+
+    def then(self, kind: Kind, event: str | None = None) -> Call:
+        return Call(self.key, kind, event or self.event)
 
 
 @dataclass(frozen=True)
@@ -62,49 +81,78 @@ class Batches:
     """Sends calls in batch requests, retrying the ones that failed for a passing reason."""
 
     def __init__(
-        self, connection: Connection, wording: Wording, policy: RetryPolicy, sleep: Sleep, size: int = BATCH_LIMIT
+        self,
+        connection: Connection,
+        wording: Wording,
+        policy: RetryPolicy,
+        sleep: Sleep,
+        size: int = BATCH_LIMIT,
+        senders: int = SENDERS,
     ) -> None:
         self._connection = connection
         self._wording = wording
         self._policy = policy
         self._sleep = sleep
         self._size = max(1, min(size, BATCH_LIMIT))
+        self._senders = max(1, senders)
 
     def run(self, calls: list[Call], operation: Operation, report: WriteReport, advance: Advance) -> None:
         """Send `calls` until each is answered for good; calls that fail every try go to `report.failed`."""
         queue = calls
         while queue:
-            retry: list[tuple[Call, Answer]] = []
+            retry: list[tuple[Call, Answer, float]] = []
             follow: list[Call] = []
-            for start in range(0, len(queue), self._size):
-                chunk = queue[start : start + self._size]
-                answers = self._send(chunk, operation.request)
+            for chunk, answers in self._send_all(queue, operation.request):
                 finished = 0
                 for call in chunk:
                     answer = answers[call.key]
-                    if answer.retryable and call.attempt < self._policy.attempts:
-                        retry.append((call, answer))
-                    elif answer.retryable:
-                        self._give_up(call, answer, operation, report)
-                        finished += 1
+                    if answer.retryable:
+                        wait = self._policy.next_wait(
+                            call.tries, answer.delay(self._policy, call.tries.made), rate_limited=answer.rate_limited
+                        )
+                        if wait is None:
+                            self._give_up(call, answer, operation, report)
+                            finished += 1
+                        else:
+                            retry.append((call, answer, wait))
                     elif (nxt := operation.handle(call, answer)) is not None:
                         follow.append(nxt)
                     else:
                         finished += 1
                 if finished:
                     advance(finished)
+            again: list[Call] = []
             if retry:
-                self._sleep(max(answer.delay(self._policy, call.attempt) for call, answer in retry))
-            queue = follow + [call.again() for call, _ in retry]
+                waited = max(wait for _, _, wait in retry)
+                self._sleep(waited)
+                again = [call.again(waited, rate_limited=answer.rate_limited) for call, answer, _ in retry]
+            queue = follow + again
 
     def _give_up(self, call: Call, answer: Answer, operation: Operation, report: WriteReport) -> None:
         if answer.outer:  # the batch request itself keeps failing: nothing gets through
             done = f"; {len(report.done)} events were {operation.done} before that" if report.done else ""
-            raise self._wording.exhausted(answer, call.attempt, operation.what + done)
-        report.failed.append((call.key, f"{self._wording.item_failure(answer)}, {call.attempt} tries"))
+            patience = self._policy.rate_limit_patience
+            raise self._wording.exhausted(answer, call.tries.made, operation.what + done, patience)
+        item = self._wording.item_failure(answer)
+        report.failed.append((call.key, self._wording.gave_up(answer, call.tries, item)))
 
-    def _send(self, calls: Sequence[Call], request: Callable[[Call], Any]) -> dict[str, Answer]:
-        """One batch request; every call gets an Answer (the batch's own, if it failed retryably)."""
+    def _send_all(
+        self, calls: Sequence[Call], request: Callable[[Call], Any]
+    ) -> list[tuple[Sequence[Call], dict[str, Answer]]]:
+        """Every call in batch requests, the batches at the same time (as many as `senders`).
+        The requests are built here, in one thread; only sending them happens in several."""
+        chunks = [calls[start : start + self._size] for start in range(0, len(calls), self._size)]
+        batches = [self._batch(chunk, request) for chunk in chunks]
+        if len(batches) == 1:
+            return [(chunks[0], self._send(chunks[0], *batches[0]))]
+        with ThreadPoolExecutor(min(self._senders, len(batches)), thread_name_prefix="rolebot-batch") as pool:
+            futures = {
+                pool.submit(self._send, chunk, *batch): chunk for chunk, batch in zip(chunks, batches, strict=True)
+            }
+            return [(futures[future], future.result()) for future in as_completed(futures)]
+
+    def _batch(self, calls: Sequence[Call], request: Callable[[Call], Any]) -> tuple[Any, dict[str, Answer]]:
+        """A batch request for `calls`, and the answers its callbacks will fill in."""
         answers: dict[str, Answer] = {}
 
         def callback(request_id: str, response: Any, exception: Any) -> None:
@@ -118,9 +166,14 @@ class Batches:
         batch = self._connection.service.new_batch_http_request()
         for call in calls:
             batch.add(request(call), callback=callback, request_id=call.key)
+        return batch, answers
+
+    def _send(self, calls: Sequence[Call], batch: Any, answers: dict[str, Answer]) -> dict[str, Answer]:
+        """One batch request; every call gets an Answer (the batch's own, if it failed retryably)."""
         try:
             self._connection.fresh_token()
-            batch.execute()
+            with self._connection.transport() as http:
+                batch.execute(http=http)
         except (BatchError, KeyError, IndexError, ValueError):  # BatchError is an HttpError: first
             raise self._wording.not_google() from None
         except HttpError as error:
@@ -130,6 +183,8 @@ class Batches:
             return dict.fromkeys((c.key for c in calls), answer)
         except google.auth.exceptions.RefreshError as error:
             raise token_refused(error) from None
+        except ResponseTooLarge as error:
+            raise self._wording.too_large(error, "send a batch of calendar changes") from None
         except TRANSPORT_ERRORS as error:
             return dict.fromkeys((c.key for c in calls), self._connection.unreachable(error, outer=True))
         return answers

@@ -22,7 +22,7 @@ import httplib2
 
 from rolebot.errors import ServiceError
 from rolebot.redaction import Secret
-from rolebot.services.retry import RetryPolicy
+from rolebot.services.retry import RetryPolicy, Tries
 
 SERVICE = "Google Calendar"
 KEY_PLACES = "ROLEBOT_GOOGLE_CREDENTIALS or secrets/gcp_service_account.json"
@@ -31,7 +31,11 @@ URL_SETTING = "ROLEBOT_GOOGLE_API_URL"
 RERUN = "re-running is safe: what is already done is not done twice"
 
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+"""403 reasons of Google's per-minute limits (sliding windows): waited out, for up to a minute."""
 CALENDAR_ACCESS_REASONS = frozenset({"requiredAccessLevel", "insufficientPermissions", "accessNotConfigured"})
+QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+"""403 reasons that stop every write for hours: abuse protection, and the project's daily quota."""
+WHOLE_CALENDAR_REASONS = CALENDAR_ACCESS_REASONS | QUOTA_REASONS
 """403 reasons about the whole calendar (or project), not about one event."""
 
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
@@ -40,6 +44,14 @@ TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
     httplib2.HttpLib2Error,  # ServerNotFoundError and friends
     google.auth.exceptions.TransportError,  # what google-auth makes of them on the token request
 )
+
+
+class ResponseTooLarge(Exception):
+    """An answer grew past the size rolebot accepts (on the wire or decompressed)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the answer is larger than {limit // (1024 * 1024)} MiB")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -67,8 +79,13 @@ class Answer:
         return self.status == 0 or self.status >= 500 or self.rate_limited
 
     def delay(self, policy: RetryPolicy, attempt: int) -> float:
-        """How long to wait before trying again: as `Retry-After` says on a 429, else the backoff."""
-        return policy.retry_after(self.retry_after if self.status == 429 else None, attempt)
+        """How long to wait before trying again: as `Retry-After` says on a 429; after a rate
+        limit without it, the rate-limit backoff (the window slides for a minute); else the backoff."""
+        if self.status == 429 and self.retry_after:
+            return policy.retry_after(self.retry_after, attempt)
+        if self.rate_limited:
+            return policy.rate_limit_backoff(attempt)
+        return policy.backoff(attempt)
 
     def short(self) -> str:
         if self.status == 0:
@@ -106,6 +123,8 @@ def transport_reason(exc: BaseException) -> str:
     """A few words on why a request could not be made (never the URL)."""
     if isinstance(exc, google.auth.exceptions.TransportError) and exc.args and isinstance(exc.args[0], BaseException):
         exc = exc.args[0]
+    if isinstance(exc, ResponseTooLarge):
+        return str(exc)
     if isinstance(exc, httplib2.ServerNotFoundError):
         return "host not found"
     if isinstance(exc, ConnectionRefusedError):
@@ -170,11 +189,19 @@ class Wording:
                 f"the Google Calendar API is not enabled for the service account's project ({status})",
                 "enable it in the Google Cloud console (APIs & Services), then run the command again",
             )
-        if answer.status == 403 and answer.reason in ("quotaExceeded", "dailyLimitExceeded"):
+        if answer.status == 403 and answer.reason == "quotaExceeded":
             return ServiceError(
                 SERVICE,
-                f"the calendar's usage limit is used up ({status})",
-                f"wait for it to reset (daily), then run the command again; {RERUN}",
+                f"Google Calendar's abuse protection stopped the calendar's changes ({status}: too many in a "
+                f"short time) when trying to {what}",
+                f"it lifts on its own within a few hours: run the command again then; {RERUN}",
+            )
+        if answer.status == 403 and answer.reason == "dailyLimitExceeded":
+            return ServiceError(
+                SERVICE,
+                f"the Google Cloud project's daily Calendar API quota is used up ({status}) when trying to {what}",
+                "it resets at midnight Pacific time: run the command again then, or raise the quota in the "
+                f"Google Cloud console (APIs & Services, Quotas); {RERUN}",
             )
         if answer.status in (403, 404):
             return ServiceError(
@@ -189,8 +216,29 @@ class Wording:
             "this is unexpected; re-run with --verbose to see the calls made, and report it",
         )
 
+    def too_large(self, error: ResponseTooLarge, what: str) -> ServiceError:
+        return ServiceError(
+            SERVICE,
+            f"{self.api_host} sent an answer larger than {error.limit // (1024 * 1024)} MiB when trying to {what}",
+            f"check {URL_SETTING} (or a proxy in the way); {RERUN}",
+        )
+
+    def repeated_page(self, what: str) -> ServiceError:
+        return ServiceError(
+            SERVICE,
+            f"{self.api_host} sent the same page token twice when trying to {what} (listing would never end)",
+            f"check {URL_SETTING} (or a proxy in the way); {RERUN}",
+        )
+
     @staticmethod
-    def exhausted(answer: Answer, tries: int, what: str) -> ServiceError:
+    def gave_up(answer: Answer, tries: Tries, item: str) -> str:
+        """Why one event of a batch is left undone after its last try (`item`: its failure)."""
+        if answer.rate_limited:
+            return f"{item}, still limited after {tries.limited:.0f} s of retries"
+        return f"{item}, {tries.made} tries"
+
+    @staticmethod
+    def exhausted(answer: Answer, tries: int, what: str, patience: float) -> ServiceError:
         if answer.status == 0:
             return ServiceError(
                 SERVICE,
@@ -201,8 +249,8 @@ class Wording:
             return ServiceError(
                 SERVICE,
                 f"rate limit hit (HTTP {answer.status} {answer.reason}) and still in force "
-                f"after {tries} tries to {what}",
-                f"wait a few minutes and run the command again; {RERUN}",
+                f"after {patience:.0f} s of retries to {what}",
+                f"Google counts it per minute: run the command again in a few minutes; {RERUN}",
             )
         return ServiceError(
             SERVICE,
@@ -215,7 +263,11 @@ _ERROR_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 
 def token_refused(error: google.auth.exceptions.RefreshError) -> ServiceError:
-    """The token endpoint said no: show Google's error code only (never its whole answer)."""
+    """The token endpoint said no: show Google's error code only (never its whole answer).
+
+    google-auth marks as `retryable` what is an outage (HTTP 500, 503, 504, 408, 429, or the
+    codes `internal_failure`, `server_error`, `temporarily_unavailable`), and has retried it
+    already: that is Google's trouble, not the key's."""
     data = error.args[1] if len(error.args) > 1 else None
     code = data.get("error") if isinstance(data, dict) else None
     if isinstance(code, str) and _ERROR_CODE.fullmatch(code):
@@ -224,6 +276,14 @@ def token_refused(error: google.auth.exceptions.RefreshError) -> ServiceError:
         said = "no access token in its answer"
     else:
         said = "no error code"
+    if getattr(error, "retryable", False):
+        detail = "" if said == "no error code" else f" ({said})"
+        return ServiceError(
+            SERVICE,
+            f"Google's token endpoint is failing or overloaded{detail}, even after 3 tries: an outage at "
+            "Google, not a problem with the key",
+            f"try again in a few minutes; {RERUN}",
+        )
     return ServiceError(
         SERVICE,
         f"Google's token endpoint refused the service account key ({said})",

@@ -31,6 +31,7 @@ from rolebot.validation import Tolerant, describe
 if TYPE_CHECKING:
     import httpx
 
+    from rolebot.deadline import Deadline
     from rolebot.redaction import Secret
 
 M = TypeVar("M", bound=Tolerant)
@@ -59,6 +60,7 @@ class GeekbotNotifier:
         *,
         sleep: Sleep,
         log: Log | None,
+        deadline: Deadline | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> GeekbotNotifier:
         """A notifier for the API at `api_url` (its root, like https://api.geekbot.com)."""
@@ -71,6 +73,7 @@ class GeekbotNotifier:
             transport=transport,
             sleep=sleep,
             log=log,
+            deadline=deadline,
         )
         return cls(http, urlsplit(base_url).netloc or base_url, sleep=sleep, log=log)
 

@@ -1,0 +1,56 @@
+"""`rolebot history ROLE`: who served when, who serves ahead, and whether it is fair. Read-only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolebot.output import app_context, handle_errors
+
+
+@handle_errors
+def history_command(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(help="Role, e.g. support-triager.")],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Start of the history, YYYY-MM-DD (default: a year ago)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Who served when, and how fair the rota is.
+
+    Per person: turns served since --since (default: a year ago) and ahead up to the horizon, the
+    last turn served and the next, and swaps taken and given; then the spread of turns per member
+    and who is furthest behind. Past turns come from the calendar (from the state where it has no
+    event); turns ahead are the rota as rolebot plans it. Changes nothing.
+    """
+    import json
+
+    from rolebot import absences, dates
+    from rolebot.history import check_since, default_since, history_json, period, plan_history, read_from
+    from rolebot.reads import current_handoff, read_services, role_and_state, through
+    from rolebot.render import history_table
+
+    app = app_context(ctx)
+    today = app.today()
+    start = default_since(today) if since is None else dates.parse_date(since, "--since")
+    check_since(start, today)  # before any read: a typo costs nothing
+    config_role, team = role_and_state(app, role, missing_ok=True)  # the calendar alone will do
+    handoff = current_handoff(app, config_role)
+    _, last = period(config_role, start, handoff)
+    reads = read_services(
+        app, config_role, members=True, events=(read_from(config_role, start, handoff), through(last))
+    )
+    away = [absences.Absence(a.member_id, a.name, a.first, a.last) for a in team.away]
+    inputs = reads.inputs(config_role, team.role(config_role), handoff)
+    plan = plan_history(inputs, today=today, since=start, absences=away)
+    if as_json:
+        for text in plan.warnings:
+            app.say(f"warning: {text}", style="yellow")
+        for note in plan.notes:
+            app.say(f"note: {note}", style="yellow")
+        typer.echo(json.dumps(history_json(plan), indent=2, ensure_ascii=False))
+        return
+    app.out.print(history_table(plan))
