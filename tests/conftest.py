@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,12 @@ from tests.fakes.server import verify_expectations
 
 REPO = Path(__file__).resolve().parent.parent
 STATE_DEMO = REPO / "state"
+
+# Where PYTHONDONTWRITEBYTECODE is set (as on this project's machines), every pytest process
+# would compile rolebot and assertion-rewrite every test module again: about 2 s each, and a
+# run has a process per core. The tests keep them in __pycache__ (ignored by git), as Python
+# and pytest do by default.
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(scope="session")
