@@ -8,28 +8,12 @@ the absent member.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rolebot.errors import UsageError
-from rolebot.models import Member
+from rolebot.models import Absence, Member
 
-
-@dataclass(frozen=True)
-class Absence:
-    """`name` is for people; `member_id` (the Slack ID) is what counts."""
-
-    member_id: str
-    name: str
-    first: date
-    last: date
-
-    def overlaps(self, first: date, last: date) -> bool:
-        """Whether any day from `first` to `last` (inclusive) falls in the absence."""
-        return self.first <= last and first <= self.last
-
-    def describe(self) -> str:
-        return f"{self.name} is away from {self.first} to {self.last}"
+__all__ = ["Absence", "Away", "absence", "prune", "with_absence", "without_absences"]
 
 
 def absence(member: Member, first: date, last: date) -> Absence:

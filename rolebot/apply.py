@@ -11,6 +11,7 @@ from rolebot.errors import ServiceError, StandupGone
 if TYPE_CHECKING:
     from rolebot.context import AppContext
     from rolebot.models import CalendarEvent, NewEvent, WriteReport
+    from rolebot.replan_plan import ReplanPlan
     from rolebot.standups import StandupChange
 
 
@@ -24,6 +25,44 @@ def create_events(app: AppContext, events: Sequence[NewEvent], *, bar: bool = Tr
         return store.create_events(events, advance)
 
 
+def update_events(app: AppContext, events: Sequence[NewEvent], *, bar: bool = True) -> WriteReport:
+    """Rewrite existing events in place (same IDs): live, in the same batches as creations."""
+    from rolebot.output import progress
+
+    store = app.services.calendar()
+    if not bar or len(events) <= 1:
+        return store.update_events(events, lambda n: None)
+    with progress(app, "updating events", len(events)) as advance:
+        return store.update_events(events, advance)
+
+
+def apply_replan(app: AppContext, plan: ReplanPlan) -> str:
+    """Write a replan: new events, then moved ones in place; what that did, for people. A failed
+    write raises with every failed event named (a re-run finishes the job)."""
+    creates, updates = plan.creates, plan.updates
+    last = plan.turns[-1].day if plan.turns else None
+    reach = f"; the series reaches {last}" if last else ""
+    if not creates and not updates:
+        return f"nothing to create{reach}"
+    parts: list[str] = []
+    failures: list[ServiceError] = []
+    for events, write, verb in ((creates, create_events, "created"), (updates, update_events, "updated in place")):
+        if not events:
+            continue
+        report = write(app, events, bar=len(events) > 3)
+        try:
+            parts.append(summarise_writes(report, verb, event_labels(events)))
+        except ServiceError as error:
+            failures.append(error)
+    if failures:
+        raise failures[0]
+    moved = sum(1 for t in plan.moves if t.moved)
+    text = ", ".join(parts)
+    if moved:
+        text += f" ({moved} turn{'s' if moved != 1 else ''} moved)"
+    return text + reach
+
+
 def delete_events(app: AppContext, events: Sequence[CalendarEvent]) -> WriteReport:
     from rolebot.output import progress
 
@@ -35,7 +74,8 @@ def summarise_writes(report: WriteReport, verb: str, labels: dict[str, str]) -> 
     """'3 created, 1 already there'; raises with every failed item named if any failed."""
     parts = [f"{len(report.done)} {verb}"]
     if report.already:
-        parts.append(f"{len(report.already)} already {'there' if verb == 'created' else 'gone'}")
+        already = {"created": "there", "deleted": "gone"}.get(verb, "up to date")
+        parts.append(f"{len(report.already)} already {already}")
     if report.failed:
         failures = "; ".join(f"{labels.get(item, item)}: {reason}" for item, reason in report.failed)
         raise ServiceError(

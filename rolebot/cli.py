@@ -11,13 +11,16 @@ from typing import Annotated
 
 import typer
 
+from rolebot.commands.away import away_app
 from rolebot.commands.calendar_events import calendar_app
+from rolebot.commands.calendar_replan import calendar_replan
 from rolebot.commands.history import history_command
 from rolebot.commands.init import init_command
 from rolebot.commands.members import members_command
 from rolebot.commands.rotate import rotate_command
 from rolebot.commands.schedule import schedule_command
 from rolebot.commands.secrets_check import secrets_app
+from rolebot.commands.shifts import cover_command, swap_command
 from rolebot.commands.standup import standup_command
 from rolebot.context import AppContext
 from rolebot.settings import GlobalOptions
@@ -95,9 +98,13 @@ def main_options(
 app.command("members")(members_command)
 app.command("rotate")(rotate_command)
 app.command("standup")(standup_command)
+calendar_app.command("replan")(calendar_replan)
 app.add_typer(calendar_app, name="calendar")
 app.command("init")(init_command)
 app.command("schedule")(schedule_command)
+app.command("swap")(swap_command)
+app.command("cover")(cover_command)
+app.add_typer(away_app, name="away")
 app.command("history")(history_command)
 app.add_typer(secrets_app, name="secrets")
 

@@ -48,6 +48,8 @@ SAMPLE_FIELDS = {
 """What a template is tried with when the config loads, so a template that cannot be formatted
 (`{first_name!z}`, `{first_name:>>>}`) is a config error, never a failed rotation."""
 BUDDY_FIELDS = {"buddy", "buddy_first_name", "buddy_mention"}
+DEFAULT_FREEZE = {"weekly": 2, "monthly": 0}
+"""Handoffs after the coming one that a replan leaves as they are, unless someone cannot serve."""
 
 TRIAGER_QUESTION = (
     "Hi {first_name}! :wave: From {handoff} it is your turn as {title} for two weeks. "
@@ -209,10 +211,20 @@ class RoleConfig(Strict):
     day_of_month: StrictInt | None = Field(default=None, ge=1, le=28)
     tenure: Literal[1, 2]
     horizon: StrictInt = Field(ge=1, le=520)
+    freeze: StrictInt = Field(ge=0, le=519)
+    """The freeze window: how many handoffs after the coming one are not replanned (default: 2
+    for a weekly role, 0 for a monthly one)."""
     question: str = Field(default=GENERIC_QUESTION, min_length=1)
     standup: Standup | None = None
     """The Geekbot standup; a role without one (or with `enabled = false`) runs without Geekbot."""
     slack: SlackConfig = SlackConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_freeze(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "freeze" not in data and data.get("cadence") in DEFAULT_FREEZE:
+            return {**data, "freeze": DEFAULT_FREEZE[data["cadence"]]}
+        return data
 
     @field_validator("state_key")
     @classmethod
@@ -234,6 +246,8 @@ class RoleConfig(Strict):
             raise ValueError("a weekly role needs `weekday`")
         if self.cadence == "monthly" and self.day_of_month is None:
             raise ValueError("a monthly role needs `day_of_month` (1-28)")
+        if self.freeze >= self.horizon:
+            raise ValueError(f"freeze ({self.freeze}) must be less than horizon ({self.horizon})")
         allowed = QUESTION_FIELDS if self.tenure == 2 else QUESTION_FIELDS - BUDDY_FIELDS
         _check_template(self.question, allowed)
         notices = NOTICE_FIELDS if self.tenure == 2 else NOTICE_FIELDS - BUDDY_FIELDS

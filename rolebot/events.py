@@ -29,6 +29,11 @@ PRIVATE_SERVER = "rolebot_server"
 """On a pinned event rolebot wrote: who serves it (its summary names them, perhaps by a shared first name)."""
 PRIVATE_SWAP = "rolebot_swap"
 """On a swapped event: "<partner date> <Slack ID>", the other traded handoff and who now serves it."""
+PRIVATE_AWAY = "rolebot_away"
+"""On a planned (not pinned) event whose server is not its owner because someone is away: the ISO
+date of the other handoff of the trade, or `AWAY_SUBSTITUTE` when nobody could trade (a substitute
+serves). `rolebot_server` names who serves it."""
+AWAY_SUBSTITUTE = "substitute"
 
 
 SECOND_ID_SUFFIX = "v2"
@@ -78,13 +83,23 @@ def same_event(a: str, b: str) -> bool:
     return a == b or other_event_id(a) == b
 
 
-def new_event(role: RoleConfig, member: Member, start: date) -> NewEvent:
+def summary_for(role: RoleConfig, member: Member, order: Sequence[Member] = ()) -> str:
+    """`"<title>: <first name>"`, or the full display name when another member of the group shares
+    the first name: so the summary names one person, even once they have left the group."""
+    folded = member.first_name.casefold()
+    shared = any(m.id != member.id and m.first_name.casefold() == folded for m in order)
+    return f"{role.title}: {member.name if shared else member.first_name}"
+
+
+def new_event(role: RoleConfig, member: Member, start: date, order: Sequence[Member] = ()) -> NewEvent:
+    """The planned event of `member`'s turn from `start`; `order` (the group) decides whether the
+    summary needs the full name (see `summary_for`)."""
     end = dates.shift(start, role, role.tenure)
     return NewEvent(
         id=event_id(role.key, start),
         role=role.key,
         member=member,
-        summary=f"{role.title}: {member.first_name}",
+        summary=summary_for(role, member, order),
         description=(
             f"{member.name} serves as {role.title} from {dates.human(start)} "
             f"until {dates.human(end)}. Managed by rolebot: to swap, edit the name in the "
@@ -189,6 +204,9 @@ class CalendarView:
         owner = by_id.get(prop) if prop else None
         if owner is not None and (name is None or owner in match_name(name, [owner])):
             return owner
+        recorded = by_id.get(event.private.get(PRIVATE_SERVER, "")) if prop else None
+        if recorded is not None and name is not None and recorded in match_name(name, [recorded]):
+            return recorded  # who rolebot wrote it for (a cover, a swap, an away trade)
         if name is None:
             raise RotationError(
                 f"calendar event {event.describe()} belongs to {self.role.title} but names no one "

@@ -141,3 +141,10 @@ class Absence:
     def covers(self, start: date, end: date) -> bool:
         """Whether the absence overlaps the days from `start` up to `end` (exclusive)."""
         return self.first < end and start <= self.last
+
+    def overlaps(self, first: date, last: date) -> bool:
+        """Whether any day from `first` to `last` (inclusive) falls in the absence."""
+        return self.first <= last and first <= self.last
+
+    def describe(self) -> str:
+        return f"{self.name} is away from {self.first} to {self.last}"

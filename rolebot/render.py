@@ -19,12 +19,15 @@ from rich.table import Table
 from rich.text import Text
 
 from rolebot import dates
+from rolebot.marks import Mark
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
-from rolebot.models import Member, StandupSpec
+from rolebot.models import Absence, Member, StandupSpec
 from rolebot.notices import Notice
 from rolebot.outbox import Unsent
+from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
+from rolebot.shifts import ShiftPlan
 from rolebot.standups import StandupChange
 from rolebot.state import Person
 
@@ -119,6 +122,65 @@ def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableT
     return _with_notes(table, plan.notes)
 
 
+def why_moved(turn: PlannedTurn) -> str:
+    """Why a turn is created or rewritten, for people: `away: traded with 2027-01-27 (…)`."""
+    reason = turn.reason or ""
+    text = REASON_TEXT.get(reason, reason)
+    if turn.server.id != turn.owner.id and not turn.pinned:
+        item = turn.absence
+        absence = f" ({item.name} away {item.first} to {item.last})" if item else ""
+        if turn.trade is not None:
+            text = f"away: traded with {turn.trade}{absence}"
+        elif turn.substitute:
+            text = f"away: substitute for {turn.owner.name}, nobody could trade{absence}"
+    elif reason == "left" and turn.before is not None:
+        text = f"{turn.before.name} left the group"
+    elif reason == "joined":
+        text = f"{turn.server.name} joined the group"
+    return text
+
+
+def replan_table(plan: ReplanPlan, *, creates: bool = True) -> RenderableType:
+    """The turns a replan moves (and, if asked, the events it creates): date, before → after, why."""
+    moved = plan.moves
+    created = [t for t in plan.turns if t.action == "create"]
+    shown = sorted([*moved, *(created if creates else [])], key=lambda t: t.day)
+    notes = [f"warning: {text}" for text in plan.warnings()]
+    if not shown:
+        lines = [plain(f"{plan.role.title} calendar: nothing to move or create")]
+        return Group(*lines, *(plain(n, style="yellow") for n in notes))
+    title = f"{plan.role.title} calendar: {len(moved)} to update in place, {len(created)} to create"
+    table = _table(title, "Handoff", "Before", "After", "Action", "Why")
+    for turn in shown:
+        before = _who(turn.before) if turn.before is not None else "—"
+        action = Text("update", style="yellow") if turn.action == "update" else Text("create", style="green")
+        table.add_row(turn.day.isoformat(), before, _who(turn.server), action, why_moved(turn))
+    if not notes:
+        return table
+    return Group(table, *(plain(n, style="yellow") for n in notes))
+
+
+def shift_table(plan: ShiftPlan) -> RenderableType:
+    """A swap or a cover: each handoff it touches, whose turn it is, who serves before and after."""
+    days = " and ".join(d.isoformat() for d in plan.days)
+    verb = "already done" if not plan.changed else f"{len(plan.updates)} event(s) to update in place, pinned"
+    table = _table(f"{plan.role.title}: {plan.kind} {days}: {verb}", "Handoff", "Whose turn", "Before", "After")
+    for turn, after in zip(plan.before, plan.after, strict=True):
+        table.add_row(turn.day.isoformat(), _who(turn.owner), _who(turn.server), _who(after))
+    return _with_notes(table, plan.notes)
+
+
+def absences_table(absences: Sequence[Absence], today: date) -> RenderableType:
+    """The absences the state keeps, earliest first (ended ones are dropped when it is written)."""
+    if not absences:
+        return plain("nobody is away")
+    table = _table(f"Absences ({len(absences)})", "Name", "Slack ID", "From", "To", "")
+    for item in absences:
+        when = "ended" if item.last < today else "now" if item.first <= today else ""
+        table.add_row(item.name, item.member_id, item.first.isoformat(), item.last.isoformat(), when)
+    return table
+
+
 def delete_table(plan: DeletePlan) -> RenderableType:
     span = f"from {plan.first}" + (f" to {plan.last}" if plan.last else "")
     table = _table(
@@ -130,17 +192,28 @@ def delete_table(plan: DeletePlan) -> RenderableType:
 
 
 def schedule_table(
-    title: str, rows: Sequence[ScheduleRow], with_buddy: bool, notes: Sequence[str] = ()
+    title: str,
+    rows: Sequence[ScheduleRow],
+    with_buddy: bool,
+    notes: Sequence[str] = (),
+    marks: Sequence[Mark] = (),
+    warnings: Sequence[str] = (),
 ) -> RenderableType:
     columns = ["Handoff", "Comes in", *(["Stays on (buddy)"] if with_buddy else []), "Why"]
     table = _table(title, *columns)
-    for row in rows:
+    for index, row in enumerate(rows):
         cells = [row.day.isoformat(), _who(row.incoming) if row.incoming else "?"]
         if with_buddy:
             cells.append(_who(row.buddy))
-        cells.append(row.problem or SOURCE_TEXT.get(row.source, row.source))
+        mark = marks[index] if index < len(marks) else None
+        marked = mark.text() if mark is not None else None
+        plain_turn = mark is not None and mark.turn is not None and marked is None
+        why = "round robin (calendar)" if plain_turn else SOURCE_TEXT.get(row.source, row.source)
+        if marked is not None and mark is not None and mark.turn is None:
+            marked = f"{why}; {marked}"
+        cells.append(row.problem or marked or why)
         table.add_row(*cells)
-    return _with_notes(table, notes, [row.warning for row in rows if row.warning])
+    return _with_notes(table, notes, [*(row.warning for row in rows if row.warning), *warnings])
 
 
 PIN_TEXT = {"swap": "swap", "cover": "cover", "edited": "title edited", "hand-made": "hand-made event"}

@@ -69,7 +69,9 @@ def _items(role: RoleConfig, starters: Sequence[Starter], calendar: CalendarView
         if calendar.has(s.day):
             items.append(SeriesItem(s.day, s.member, "exists", s.source, problem=problem))
         elif s.member is not None and s.problem is None:
-            items.append(SeriesItem(s.day, s.member, "create", s.source, new_event(role, s.member, s.day)))
+            items.append(
+                SeriesItem(s.day, s.member, "create", s.source, new_event(role, s.member, s.day, calendar.order))
+            )
         else:  # a calendar event, or a state entry, naming nobody rolebot can match
             raise s.problem or RotationError(f"nobody found to start on {s.day}", "check the calendar")
     return tuple(items)

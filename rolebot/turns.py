@@ -13,9 +13,10 @@ A turn is **pinned** when a person decided it, and rolebot never moves it:
 - `swap` / `cover`: rolebot wrote it for `rolebot swap` / `rolebot cover` (`rolebot_pinned`;
   `rolebot_server` records who serves, used while the summary still names them).
 
-Every other turn is **planned**: rolebot's own projection (server = owner), which the
-replanner may rewrite in place. A cover or a swap changes the server, never the owner, so
-it moves nobody's place in the queue.
+Every other turn is **planned**: rolebot's own projection, which the replanner may rewrite in
+place. Its server is its owner, except while someone is away (`rolebot_away`: the turn is one
+half of a trade, or a substitute serves it; `rolebot_server` records who serves). A cover or a
+swap changes the server, never the owner, so it moves nobody's place in the queue.
 
 Someone named in a summary who is not in the group is kept as a `Member` with an empty ID
 (`outsider`). A departed owner keeps their Slack ID; their name (which places them in the
@@ -34,6 +35,8 @@ from rolebot import dates
 from rolebot.config import RoleConfig
 from rolebot.errors import RotationError, UsageError
 from rolebot.events import (
+    AWAY_SUBSTITUTE,
+    PRIVATE_AWAY,
     PRIVATE_MEMBER,
     PRIVATE_PINNED,
     PRIVATE_ROLE,
@@ -43,6 +46,7 @@ from rolebot.events import (
     event_id,
     match_name,
     new_event,
+    summary_for,
     summary_name,
 )
 from rolebot.models import CalendarEvent, Member, NewEvent
@@ -60,10 +64,23 @@ class Turn:
     owner: Member
     server: Member
     pin: PinKind | None = None
+    away: str | None = None
+    """On a planned turn served by someone else while someone is away: the other handoff of the
+    trade (ISO date), or `AWAY_SUBSTITUTE`. None otherwise."""
 
     @property
     def pinned(self) -> bool:
         return self.pin is not None
+
+    @property
+    def trade(self) -> date | None:
+        """The other handoff of the away trade this turn is half of, if it is."""
+        if self.away is None or self.away == AWAY_SUBSTITUTE:
+            return None
+        try:
+            return date.fromisoformat(self.away)
+        except ValueError:
+            return None
 
     def swap_partner(self) -> tuple[date, str] | None:
         """For a swapped event: the other traded handoff and the Slack ID serving it."""
@@ -139,6 +156,12 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
         server = owner
     elif recorded is not None and recorded in match_name(name, [recorded]):
         server = recorded
+    elif (
+        props.get(PRIVATE_AWAY)
+        and props.get(PRIVATE_SERVER, "") not in ({""} | by_id.keys())
+        and not match_name(name, order)
+    ):
+        server = Member(props[PRIVATE_SERVER], name)  # a departed server, named as rolebot wrote it
     else:
         found = match_name(name, order)
         if len(found) > 1:
@@ -151,6 +174,9 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
             server = outsider(name)
     owner = owner or Member(owner_id, owner_id)  # departed, and the summary names someone else
     mark = props.get(PRIVATE_PINNED)
+    away = props.get(PRIVATE_AWAY) or None
+    if away is not None and not mark and server.id == props.get(PRIVATE_SERVER):
+        return Turn(day, event, owner, server, None, away)  # planned: rolebot chose its server
     pin: PinKind | None = "edited" if server != owner else None
     if mark == "swap":
         pin = "swap"
@@ -159,6 +185,12 @@ def read_turn(role: RoleConfig, event: CalendarEvent, order: Sequence[Member]) -
     elif mark:  # a mark rolebot does not know: still someone's decision
         pin = pin or "edited"
     return Turn(day, event, owner, server, pin)
+
+
+def _departed_server(props: Mapping[str, str], by_id: Mapping[str, Member]) -> bool:
+    """Whether an away turn rolebot wrote records a server who has since left the group."""
+    recorded = props.get(PRIVATE_SERVER, "")
+    return bool(props.get(PRIVATE_AWAY)) and bool(recorded) and recorded not in by_id
 
 
 def read_turns(role: RoleConfig, calendar: CalendarView, days: Iterable[date]) -> dict[date, Turn]:
@@ -182,16 +214,38 @@ def read_turns(role: RoleConfig, calendar: CalendarView, days: Iterable[date]) -
     return out
 
 
-def summary_for(role: RoleConfig, member: Member, order: Sequence[Member]) -> str:
-    """`"<title>: <first name>"`, or the full name when the first name is shared in the group."""
-    shared = [m for m in order if m.first_name.casefold() == member.first_name.casefold()]
-    return f"{role.title}: {member.name if len(shared) > 1 and member in shared else member.first_name}"
-
-
-def planned_update(role: RoleConfig, event: CalendarEvent, member: Member) -> NewEvent:
+def planned_update(role: RoleConfig, event: CalendarEvent, member: Member, order: Sequence[Member] = ()) -> NewEvent:
     """The in-place rewrite of a planned event so that `member` serves it (and owns it): its ID
     and dates stay, the summary, description and properties become what rolebot writes."""
-    return replace(new_event(role, member, event.start), id=event.id, start=event.start, end=event.end)
+    return replace(new_event(role, member, event.start, order), id=event.id, start=event.start, end=event.end)
+
+
+def away_event(
+    role: RoleConfig,
+    day: date,
+    owner: Member,
+    server: Member,
+    order: Sequence[Member],
+    trade: date | None,
+) -> NewEvent:
+    """A planned event whose server is not its owner because someone is away: one half of a trade
+    with the turn at `trade` (the owner is away when `trade` is later, the server when it is
+    earlier), or (`trade` None) a substitute's turn. Still planned: the next replan undoes it when
+    the absence is gone."""
+    base = new_event(role, owner, day, order)
+    period = f"from {dates.human(base.start)} until {dates.human(base.end)}"
+    if trade is None:
+        why = f"as a substitute for {owner.name}, who is away; nobody could trade turns"
+    elif trade > day:
+        why = f"trading turns with {owner.name}, who is away and serves the turn from {dates.human(trade)} instead"
+    else:
+        why = f"trading turns with {owner.name}, who serves {server.name}'s turn from {dates.human(trade)}"
+    description = (
+        f"{server.name} serves as {role.title} {period}, {why}. Managed by rolebot: it changes back by itself "
+        "if the absence is removed. To swap, edit the name in the title to name whoever takes over."
+    )
+    marks = ((PRIVATE_SERVER, server.id), (PRIVATE_AWAY, trade.isoformat() if trade else AWAY_SUBSTITUTE))
+    return replace(base, summary=summary_for(role, server, order), description=description, marks=marks)
 
 
 def pinned_update(

@@ -96,6 +96,23 @@ def check_invariants(
         if turn.shortfall == "overlap":
             free = [m for m in order if not _away(away, role, m, turn.day)]
             assert all(_serves_near(plan, m, turn) for m in free), turn.day
+    # A planned turn served by someone else than its owner is half of an away trade (the other half
+    # mirrors it), or a substitute's turn while the owner is away; owners are never the absent's
+    # problem: the other half is served by the absent owner, who can serve it.
+    for turn in plan.turns:
+        if turn.pinned or turn.stage == "started" or turn.server.id == turn.owner.id:
+            continue
+        if turn in kept:
+            continue
+        if turn.trade is None:
+            assert turn.substitute or turn.shortfall, turn.day
+            assert _away(away, role, turn.owner, turn.day), turn.day
+            continue
+        other = by_day.get(turn.trade)
+        if other is not None and other.stage != "started" and not other.pinned:
+            assert (other.owner.id, other.server.id) == (turn.server.id, turn.owner.id), (turn.day, turn.trade)
+        if turn.trade > turn.day:
+            assert _away(away, role, turn.owner, turn.day), turn.day
     # Pinned or started turns naming someone who cannot serve are reported, not rewritten.
     for turn in anchored:
         cannot = turn.server.id not in ids or _away(away, role, turn.server, turn.day)
@@ -123,15 +140,15 @@ def stretches(plan: ReplanPlan, order: Sequence[Member]) -> list[tuple[bool, lis
 
 
 def check_fairness(plan: ReplanPlan, order: Sequence[Member], absences: Sequence[Absence]) -> None:
-    """Over each stretch without a restart, members who could take every turn of it own numbers of
-    turns that differ by at most one, and each owns one of its first n turns (after the restarting one)."""
-    role, away = plan.role, Away(absences)
+    """Over each stretch without a restart, members with no pinned turn overlapping it own numbers
+    of turns that differ by at most one — absences or not: they never move an owner — and each owns
+    one of its first n turns (after the restarting one)."""
+    role = plan.role
     pinned = [t for t in plan.turns if t.pinned]
 
     def can_take(member: Member, turn: PlannedTurn) -> bool:
         near = set(neighbours(role, turn.day))
-        blocked = any(p.day in near and p.server == member for p in pinned)
-        return not blocked and not _away(away, role, member, turn.day)
+        return not any(p.day in near and p.server == member for p in pinned)
 
     for restarted, stretch in stretches(plan, order):
         able = [m for m in order if all(can_take(m, t) for t in stretch)]

@@ -252,8 +252,8 @@ def test_a_pinned_turn_ahead_naming_a_leaver_is_a_warning() -> None:
     events = [*ROUND, ahead[0], replace(ahead[1], private={})]  # hand-made in effect: pinned
     plan = history(events)
     assert plan.warnings == (
-        "calendar event 'Meeting Facilitator: Gita' on 2027-01-01 is pinned and names 'Gita', "
-        "who is not in @meeting-facilitators",
+        "calendar event 'Meeting Facilitator: Gita' on 2027-01-01 names 'Gita', who is not in "
+        "@meeting-facilitators, and is pinned (a person decided it)",
     )
 
 

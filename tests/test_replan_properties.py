@@ -1,5 +1,7 @@
 """Invariants of the replanner over generated groups, pins, absences, joins and leaves."""
 
+from datetime import date, timedelta
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -7,10 +9,11 @@ from hypothesis import strategies as st
 from rolebot import dates
 from rolebot.config import RoleConfig
 from rolebot.errors import RolebotError
-from rolebot.models import Member
+from rolebot.events import CalendarView
+from rolebot.models import Absence, CalendarEvent, Member
 from rolebot.rotation import rotation_order
 from rolebot.shifts import plan_cover, plan_swap
-from rolebot.turns import apply_writes
+from rolebot.turns import apply_writes, read_turns, turn_days
 from tests.helpers import FACILITATOR, TRIAGER
 from tests.replan_checks import check_invariants, check_stable, inputs, replan
 from tests.replan_world import PEOPLE, STARTS, World, filled, held, worlds
@@ -99,3 +102,46 @@ def test_handoffs_later_with_nothing_changed_nothing_moves(world: World, later: 
     plan = replan(*args, events, handoff, freeze=world.freeze, absences=world.absences)
     assert plan.updates == [], [(t.day, t.before, t.server, t.reason) for t in plan.moves]
     assert [e.start for e in plan.creates] == [t.day for t in plan.turns[-later:]]
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None)
+@given(world=worlds(), who=st.integers(0, 11), start=st.integers(0, 300), length=st.integers(0, 30))
+def test_an_absence_moves_only_the_turns_it_must_and_removing_it_restores_the_calendar(
+    world: World, who: int, start: int, length: int
+) -> None:
+    """On a settled calendar without absences, one absence rewrites the absent member's planned turns
+    that overlap it and, for each, at most the one later turn it trades with; owners never move.
+    Removing it gives back the calendar as it was."""
+    args = (world.role, world.state, world.order)
+    settled = replan(*args, world.events, world.handoff, freeze=world.freeze)
+    events = settled.applied_to(world.events)
+    member = world.order[who % len(world.order)]
+    first = world.handoff + timedelta(days=start)
+    away = (Absence(member.id, member.name, first, first + timedelta(days=length)),)
+    plan = replan(*args, events, world.handoff, freeze=world.freeze, absences=away)
+    check_invariants(plan, world.order, events, away)
+    hit = [
+        t for t in settled.turns if t.server == member and t.absence is None and _overlaps(world.role, t.day, away[0])
+    ]
+    hit = [t for t in hit if not t.pinned and t.stage != "started"]
+    assert [t.owner for t in plan.turns] == [t.owner for t in settled.turns]
+    moved = {t.day for t in plan.moves}
+    assert {t.day for t in hit} <= moved | {t.day for t in plan.turns if t.shortfall}
+    assert len(moved) <= 2 * len(hit)
+    for turn in plan.moves:
+        assert turn.day in {t.day for t in hit} or turn.server == member, turn.day
+    changed = plan.applied_to(events)
+    back = replan(*args, changed, world.handoff, freeze=world.freeze)
+    assert _turns(world, back.applied_to(changed)) == _turns(world, events)
+
+
+def _turns(world: World, events: list[CalendarEvent]) -> dict[date, tuple[str, str, str | None, str | None]]:
+    """Who owns and serves each turn, whether it is pinned, and any away mark."""
+    view = CalendarView(world.role, events, world.order)
+    found = read_turns(world.role, view, sorted({e.start for e in view.events}))
+    return {day: (t.owner.id, t.server.id, t.pin, t.away) for day, t in found.items()}
+
+
+def _overlaps(role: RoleConfig, day: date, absence: Absence) -> bool:
+    return absence.overlaps(*turn_days(role, day))

@@ -64,18 +64,20 @@ def rotate_command(
 def show_plans(app: AppContext, run: RotateRun, dry_run: bool) -> None:
     """The rotation, and for a dry run what each step would do."""
     from rolebot.jobs.rotate import CALENDAR, STANDUP
-    from rolebot.render import rotation_table, series_table, standup_preview
+    from rolebot.render import replan_table, rotation_table, standup_preview
 
     if run.rotation is not None:
         app.out.print(rotation_table(run.rotation))
+    replan = run.plan(CALENDAR)
     if not dry_run:
+        if replan is not None and (replan.moves or replan.warnings()):
+            app.out.print(replan_table(replan, creates=False))
         return
     change = run.plan(STANDUP)
     if change is not None:
         app.out.print(standup_preview(change))
-    series = run.plan(CALENDAR)
-    if series is not None:
-        app.out.print(series_table(series, only_changes=True))
+    if replan is not None:
+        app.out.print(replan_table(replan))
     show_slack_plans(app, run)
 
 

@@ -20,6 +20,7 @@ def schedule_command(
     import json
 
     from rolebot import dates
+    from rolebot.marks import Mark, double_turns, schedule_marks
     from rolebot.reads import current_handoff, read_services, role_and_state, through
     from rolebot.render import schedule_table
     from rolebot.rotation import moved_notes
@@ -33,8 +34,12 @@ def schedule_command(
     inputs = reads.inputs(config_role, team.role(config_role), handoff)
     rows = plan_schedule(inputs, count)
     notes = moved_notes(inputs)
+    marks = schedule_marks(config_role, inputs.calendar, rows, team.away)
+    # A row the state or the round robin decided is not the calendar event's: it has no event marks.
+    marks = [m if row.source == "calendar" else Mark(None, m.absence) for row, m in zip(rows, marks, strict=True)]
+    doubles = double_turns(config_role, rows, marks, len(inputs.order))
     if as_json:
-        for text in dict.fromkeys(row.warning for row in rows if row.warning):
+        for text in dict.fromkeys([*(row.warning for row in rows if row.warning), *doubles]):
             app.say(f"warning: {text}", style="yellow")
         for note in notes:
             app.say(f"note: {note}", style="yellow")
@@ -45,10 +50,18 @@ def schedule_command(
                 "buddy": {"id": row.buddy.id, "name": row.buddy.name} if row.buddy else None,
                 "source": row.source,
                 "problem": row.problem,
+                "pin": mark.turn.pin if mark.turn else None,
+                "owner": {"id": mark.turn.owner.id, "name": mark.turn.owner.name} if mark.turn else None,
+                "trade": mark.turn.trade.isoformat() if mark.turn and mark.turn.trade else None,
+                "substitute": bool(mark.turn and mark.turn.away is not None and mark.turn.trade is None),
+                "away": None
+                if mark.absence is None
+                else {"from": mark.absence.first.isoformat(), "to": mark.absence.last.isoformat()},
             }
-            for row in rows
+            for row, mark in zip(rows, marks, strict=True)
         ]
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     title = f"{config_role.title}: the next {len(rows)} handoffs"
-    app.out.print(schedule_table(title, rows, with_buddy=config_role.tenure == 2, notes=notes))
+    with_buddy = config_role.tenure == 2
+    app.out.print(schedule_table(title, rows, with_buddy, notes, marks, doubles))

@@ -25,14 +25,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from rolebot import dates
-from rolebot.apply import apply_standup, create_events, event_labels, summarise_writes
-from rolebot.errors import RotationError
+from rolebot.apply import apply_replan, apply_standup
+from rolebot.errors import RolebotError, RotationError
+from rolebot.events import CalendarView
 from rolebot.jobs import slack_steps as slack
 from rolebot.jobs.steps import StepLog, StepResult
 from rolebot.notify import send_notice, set_group
 from rolebot.reads import Reads, current_handoff, read_services, role_and_state, through
-from rolebot.rotation import PlanInputs, RotationPlan, already_rotated, plan_rotation, resolve_person
-from rolebot.series import SeriesPlan, horizon_range, plan_fill
+from rolebot.replan import MemberDates, ReplanPlan, plan_replan
+from rolebot.rotation import PlanInputs, RotationPlan, Source, already_rotated, plan_rotation, resolve_person
+from rolebot.series import horizon_range
 from rolebot.settings import shown
 from rolebot.standups import StandupChange, needs_member_names, plan_standup_change
 from rolebot.state import Person, TeamState, save_state
@@ -66,9 +68,17 @@ class Planning:
     force: bool = False
     keep_state: bool = False
     """With `--no-state`: no step writes the state (not even the standup's ID)."""
+    replan: ReplanPlan | RolebotError | None = None
+    """The calendar's replan (made from the state as read), or why it could not be made."""
 
     def inputs(self) -> PlanInputs:
-        return self.reads.inputs(self.role, self.team.role(self.role), self.handoff)
+        """What the planners work from; the calendar as the replan will leave it, so the rotation
+        names whoever the plan has serve the coming handoff."""
+        inputs = self.reads.inputs(self.role, self.team.role(self.role), self.handoff)
+        if not isinstance(self.replan, ReplanPlan):
+            return inputs
+        events = self.replan.applied_to(inputs.calendar.events)
+        return replace(inputs, calendar=CalendarView(self.role, events, inputs.order))
 
 
 def _always(role: RoleConfig) -> bool:
@@ -111,14 +121,31 @@ def plan_state(planning: Planning) -> StatePlan:
     held = team.role(role)
     if already_rotated(held, handoff, force=planning.force):  # decided without reading anyone
         return StatePlan(RotationPlan.unchanged(role, handoff, held), team, team)
+    if isinstance(planning.replan, ReplanPlan):
+        problem = planning.replan.problem_at(handoff)
+        if problem is not None:  # a pinned turn names someone who cannot serve this handoff
+            raise problem
     inputs = planning.inputs()
-    rotation = plan_rotation(inputs, force=planning.force)
+    rotation = _as_planned(plan_rotation(inputs, force=planning.force), planning.replan)
     after = team.with_role(role, rotation.new_state())
     manager = after.standup_manager
     if manager is not None and not manager.id:
         with suppress(RotationError):  # the standup step reports it; the rotation itself stands
             after = after.with_manager(Person.of(resolve_person(manager, inputs.order, role, "standup manager")))
     return StatePlan(rotation, team, after)
+
+
+def _as_planned(rotation: RotationPlan, replan: ReplanPlan | RolebotError | None) -> RotationPlan:
+    """The rotation read from the calendar as the replan leaves it, told as the replan made it: a
+    turn the replan creates at the handoff is round robin (or the first in order), not a swap."""
+    turn = replan.turn_at(rotation.handoff) if isinstance(replan, ReplanPlan) else None
+    if not rotation.rotate or turn is None or turn.action == "keep" or not isinstance(replan, ReplanPlan):
+        return rotation
+    notes = [n for n in rotation.notes if not n.startswith("the calendar names")]
+    if turn.action == "create" and turn.server == turn.owner:
+        source: Source = "first in order" if replan.notes else "rotation"
+        return replace(rotation, sources=(source, *rotation.sources[1:]), notes=(*notes, *replan.notes))
+    return replace(rotation, notes=tuple(notes))
 
 
 def write_state(app: AppContext, plan: StatePlan) -> str:
@@ -147,17 +174,23 @@ def plan_standup(planning: Planning) -> StandupChange:
     return plan_standup_change(role, team, order, found, planning.handoff, record=not planning.keep_state)
 
 
-def plan_calendar(planning: Planning) -> SeriesPlan:
-    return plan_fill(planning.inputs())
+def replan_calendar(planning: Planning) -> ReplanPlan | RolebotError:
+    """One plan for the horizon: new events, and planned turns moved in place (left, joined,
+    away, fairness), from the state as read and the absences the state keeps."""
+    try:
+        return plan_replan(
+            planning.reads.inputs(planning.role, planning.team.role(planning.role), planning.handoff),
+            absences=planning.team.away,
+        )
+    except RolebotError as error:
+        return error
 
 
-def fill_calendar(app: AppContext, plan: SeriesPlan) -> str:
-    last = plan.items[-1].day if plan.items else None
-    reach = f"; the series reaches {last}" if last else ""
-    if not plan.to_create:
-        return f"nothing to create{reach}"
-    report = create_events(app, plan.to_create, bar=len(plan.to_create) > 3)
-    return summarise_writes(report, "created", event_labels(plan.to_create)) + reach
+def plan_calendar(planning: Planning) -> ReplanPlan:
+    made = planning.replan if planning.replan is not None else replan_calendar(planning)
+    if isinstance(made, RolebotError):
+        raise made
+    return made
 
 
 def _no_geekbot(role: RoleConfig) -> str | None:
@@ -169,7 +202,7 @@ def _no_geekbot(role: RoleConfig) -> str | None:
 
 STATE = Step("state", "left as it is (--no-state)", plan_state, write_state)
 STANDUP = Step("standup", "left alone (--no-standup)", plan_standup, apply_standup, unused=_no_geekbot)
-CALENDAR = Step("calendar", "no events added (--no-calendar)", plan_calendar, fill_calendar)
+CALENDAR = Step("calendar", "no events added (--no-calendar)", plan_calendar, apply_replan)
 ONCALL = Step("on-call group", "left alone", slack.plan_oncall, set_group, wanted=slack.has_group)
 ANNOUNCE = Step("announce", "nothing posted", slack.plan_announce, send_notice, wanted=slack.has_announcement)
 DM = Step("dm", "nothing sent", slack.plan_dm, send_notice, wanted=slack.has_welcome)
@@ -196,6 +229,13 @@ class RotateRun:
     @property
     def failed(self) -> tuple[str, ...]:
         return tuple(step.name for step in self.steps if not step.ok)
+
+    @property
+    def date_changes(self) -> tuple[MemberDates, ...]:
+        """Per member still in the group, the handoffs this run's replan gives or takes from them
+        (moved turns only, not new events): whom to tell their dates moved."""
+        plan = self.plan(CALENDAR)
+        return plan.dates_by_member() if plan is not None else ()
 
 
 def run_rotate(
@@ -230,6 +270,7 @@ def run_rotate(
             plans[step.name] = made
 
     planning = Planning(role, handoff, reads, team, options.force, keep_state=STATE.name in options.skip)
+    planning = replace(planning, replan=replan_calendar(planning))
     plan(STATE, planning)
     state = plans.get(STATE.name)
     rotated = replace(planning, team=state.after) if isinstance(state, StatePlan) else planning

@@ -51,7 +51,7 @@ def test_a_run_writes_the_state_holds_the_standup_back_and_fills_the_calendar(de
     assert held_back.question.startswith("Hi Chen!")
     assert run.rotation is not None
     assert [m.name for m in run.rotation.after] == ["Chen Wei", "Bruno Silva"]
-    assert len(run.plan(CALENDAR).to_create) == 53
+    assert len(run.plan(CALENDAR).creates) == 53
 
 
 def test_a_rerun_changes_nothing(demo: Path, snapshot_files: Snapshot) -> None:

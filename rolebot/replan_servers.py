@@ -1,0 +1,161 @@
+"""The absence rule of the replanner (`rolebot.replan`), once the owners are known: each owner
+serves their turn, except where they are away; then the turn trades with the nearest later open
+turn that can take it (or a substitute serves), and turns owed back by kept trades are settled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from rolebot import dates
+from rolebot.absences import Absence
+from rolebot.config import RoleConfig
+from rolebot.models import Member
+from rolebot.replan_plan import Conflict, Shortfall, Stage
+from rolebot.rotation import successor
+from rolebot.turns import Turn, neighbours
+
+
+@dataclass(frozen=True)
+class Debt:
+    """`debtor` (away at `origin`) owes `creditor` the turn `creditor` served for them there."""
+
+    debtor: Member
+    creditor: Member
+    origin: date
+
+
+class AwayRule:
+    """The servers pass of a replan's walk: the state it reads and writes is the walk's."""
+
+    role: RoleConfig
+    order: tuple[Member, ...]
+    days: list[date]
+    reach: list[date]
+    existing: dict[date, Turn]
+    fixed: dict[date, tuple[Member, Member]]
+    owners: dict[date, Member]
+    servers: dict[date, Member]
+    trades: dict[date, date | None]
+    debts: dict[date, Debt]
+    shortfalls: dict[date, Shortfall]
+    conflicts: list[Conflict]
+    stage: Callable[[date], Stage]
+    unable: Callable[[Member, date], tuple[Literal["left", "away"], Absence | None] | None]
+
+    def _cycle(self, after: Member | None) -> tuple[Member, ...]:
+        start = self.order.index(successor(self.order, after, self.role.usergroup))
+        return self.order[start:] + self.order[:start]
+
+    # --- servers ------------------------------------------------------------------------------
+
+    def _assign_servers(self) -> None:
+        """Each owner serves their turn, except where they are away: the turn is traded with the
+        nearest later open turn that can take it, or else a substitute serves."""
+        for day in self.reach:
+            self.servers[day] = self.fixed[day][1] if day in self.fixed else self.owners[day]
+        owed, self.debts = sorted(self.debts.items(), key=lambda item: item[0]), {}
+        for day, debt in owed:
+            self._reserve(debt, day)
+        for day in self.days:
+            if day in self.fixed or day in self.trades:
+                continue
+            owing = self.debts.get(day)
+            if owing is not None and self._settle_debt(day, owing):
+                continue
+            owner = self.owners[day]
+            if self.unable(owner, day) is None:
+                if any(self.fixed[n][1].id == owner.id for n in neighbours(self.role, day) if n in self.fixed):
+                    self.shortfalls.setdefault(day, "overlap")  # an owed turn that could not be settled
+                continue
+            kept = self._kept_substitute(day)
+            if kept is not None:
+                self.servers[day], self.trades[day] = kept, None
+                continue
+            partner = self._partner(day)
+            if partner is not None:
+                self.servers[day], self.servers[partner] = self.owners[partner], owner
+                self.trades[day], self.trades[partner] = partner, day
+            else:
+                self._substitute(day)
+
+    def _kept_substitute(self, day: date) -> Member | None:
+        """The substitute the calendar already has for the absent owner of `day`, if they can still
+        serve: a later turn that comes into the horizon does not undo it."""
+        turn = self.existing.get(day)
+        if turn is None or turn.pinned or turn.away is None or turn.trade is not None:
+            return None
+        if turn.owner.id != self.owners[day].id or turn.server.id == turn.owner.id:
+            return None
+        return turn.server if self._can_serve(turn.server, day) else None
+
+    def _reserve(self, debt: Debt, first: date) -> None:
+        """Reserve for the debtor the first open turn from `first` that the creditor owns and the
+        debtor could serve (not away; no overlapping turn owned or kept by them); none: forgiven."""
+        for day in self.days:
+            if day < first or day in self.fixed or day in self.trades or day in self.debts:
+                continue
+            if self.owners[day].id != debt.creditor.id or self.unable(debt.debtor, day) is not None:
+                continue
+            if all(self.servers.get(near) != debt.debtor for near in neighbours(self.role, day)):
+                self.debts[day] = debt
+                self.servers[day] = debt.debtor  # owed: reserved for the debtor until settled
+                return
+
+    def _settle_debt(self, day: date, debt: Debt) -> bool:
+        """Settle a debt at `day` if the debtor can serve it as things now stand; otherwise move it
+        to the creditor's next turn that can take it."""
+        del self.debts[day]
+        if self._can_serve(debt.debtor, day):
+            self.trades[day] = debt.origin
+            return True
+        self.servers[day] = self.owners[day]
+        self._reserve(debt, dates.shift(day, self.role, 1))
+        return False
+
+    def _can_serve(self, member: Member, day: date, instead: Mapping[date, Member] | None = None) -> bool:
+        """In the group, not away, and serving no overlapping turn (as the servers stand, with
+        `instead` applied)."""
+        if self.unable(member, day) is not None:
+            return False
+        changed = instead or {}
+        for near in neighbours(self.role, day):
+            server = changed.get(near, self.servers.get(near))
+            if server is not None and server.id == member.id:
+                return False
+        return True
+
+    def _partner(self, day: date) -> date | None:
+        """The nearest later open turn whose owner can serve `day` and whose turn the absent owner
+        of `day` can serve; None if there is none within the plan."""
+        absent = self.owners[day]
+        for later in self.days:
+            if later <= day or self.stage(later) != "open" or later in self.fixed:
+                continue
+            if later in self.trades or later in self.debts:
+                continue
+            other = self.owners[later]
+            if other.id == absent.id:
+                continue
+            swapped = {day: other, later: absent}
+            if self._can_serve(other, day, swapped) and self._can_serve(absent, later, swapped):
+                return later
+        return None
+
+    def _substitute(self, day: date) -> None:
+        owner = self.owners[day]
+        cycle = self._cycle(owner)
+        found = next((m for m in cycle if m.id != owner.id and self._can_serve(m, day)), None)
+        if found is not None:
+            self.servers[day], self.trades[day] = found, None
+            return
+        present = next((m for m in cycle if self.unable(m, day) is None), None)
+        if present is not None:
+            self.servers[day], self.trades[day] = present, None
+            self.shortfalls[day] = "overlap"
+            return
+        self.shortfalls[day] = "away"
+        why = self.unable(owner, day)
+        self.conflicts.append(Conflict(day, owner, "away", "unfilled", self.role.usergroup, why and why[1]))
