@@ -1,4 +1,4 @@
-"""A fake Geekbot v1 API that behaves as the real one does (see shared/api/geekbot.md).
+"""A fake Geekbot v1 API that behaves as the real one does (the protocol facts: README.md).
 
 Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it reproduces:
 
@@ -22,7 +22,7 @@ Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it repr
   `Not found`; a key whose owner is neither a member nor the creator of the standup gets
   401 on writes;
 * standup IDs given out in increasing order;
-* the validation errors of the notes, with Geekbot's own wording (typos included);
+* the validation errors Geekbot documents, in Geekbot's own wording (typos included);
 * 301 to the same path without its trailing slash, and to another host for a "moved" one;
 * faults to inject: N or unlimited error answers (429 with `Retry-After`, 5xx, ...), and
   errors sent *after* a write was done (the write happened, the answer was lost);
@@ -32,8 +32,8 @@ Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it repr
 Whether an admin may read (`GET /v1/standups/{id}`) or edit a standup they take no part in
 is not documented; the fake answers as for anyone else (404, 401), which is the stricter case.
 
-Messages the notes do not give (missing name or channel, unknown users, bad day names)
-are worded here and marked as the fake's own.
+Messages Geekbot's references do not give (missing name or channel, unknown users, bad day
+names) are worded here and marked as the fake's own.
 """
 
 from __future__ import annotations

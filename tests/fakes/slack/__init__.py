@@ -1,5 +1,4 @@
-"""A faithful fake of the Slack Web API methods rolebot uses (see ../shared/api/slack.md and
-/work/notes/API-FACTS.md, section Slack).
+"""A faithful fake of the Slack Web API methods rolebot uses (the protocol facts: ../README.md).
 
 `FakeSlack` is a handler for `FakeServer` and `mock_transport`:
 
