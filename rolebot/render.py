@@ -56,8 +56,12 @@ class _Titled:
         return Group(plain(self.title, style="bold"), self.table)
 
 
-def _table(title: str, *columns: str) -> _Titled:
+def titled_table(title: str, *columns: str) -> _Titled:
+    """A table with its title on a line of its own; cells are shown as written, never as markup."""
     return _Titled(title, *columns)
+
+
+_table = titled_table
 
 
 def _who(person: Member | Person | None) -> str:

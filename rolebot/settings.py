@@ -51,6 +51,8 @@ class Settings:
     timeout: float
     """Seconds the whole command may take (ROLEBOT_TIMEOUT)."""
     environ: Mapping[str, str] = field(repr=False)
+    state_given: bool = False
+    """The state file was named (--state or ROLEBOT_STATE), rather than left to the default."""
 
     def env(self, name: str) -> str | None:
         """A non-empty environment variable, for the credentials resolver."""
@@ -95,7 +97,25 @@ def load_settings(
         step_summary=Path(summary) if summary else None,
         timeout=_seconds(env.get("ROLEBOT_TIMEOUT"), "ROLEBOT_TIMEOUT"),
         environ=env,
+        state_given=options.state is not None or bool(env.get("ROLEBOT_STATE")),
     )
+
+
+LOCAL_COPY = ".local"
+
+
+def local_copy(path: Path) -> Path:
+    """Where a run that can touch no live service keeps the state at `path`: beside it, with
+    `.local` before the extension (`state/team-roles.local.json`, which git ignores)."""
+    return path.with_name(f"{path.stem}{LOCAL_COPY}{path.suffix}")
+
+
+def copied_from(path: Path) -> Path | None:
+    """The state file a local copy starts as (`team-roles.json` for `team-roles.local.json`);
+    None for a path that is not a local copy."""
+    if not path.stem.endswith(LOCAL_COPY):
+        return None
+    return path.with_name(path.stem.removesuffix(LOCAL_COPY) + path.suffix)
 
 
 def shown(path: Path, cwd: Path) -> str:

@@ -43,6 +43,8 @@ def write_config(tmp_path: Path, *, dm: bool = True, facilitator: bool = False) 
     text = ROLE.format(key="support-triager", horizon=8, dm=str(dm).lower())
     if facilitator:
         text += "\n" + ROLE.format(key="meeting-facilitator", horizon=4, dm=str(dm).lower())
+    else:
+        text += "\n[roles.meeting-facilitator]  # the demo state holds both roles\n"
     (tmp_path / "rolebot.toml").write_text(text)
 
 

@@ -36,6 +36,8 @@ NAMES = {
 ORDER = list(NAMES)  # rotation order
 EMEKA = "U05EME7890"
 CONFIG = """\
+[roles.meeting-facilitator]  # the demo state holds both roles
+
 [roles.support-triager]
 horizon = 8
 

@@ -27,6 +27,8 @@ MONDAY = date(2026, 11, 30)  # the demo state was rotated for Wed 25 Nov: this r
 CHANNEL = "C05FRESH01"  # #support-freshdesk, with the app in it
 ORDER = ["U05ADA1234", "U05BRU5678", "U05CHE9012", "U05DAN3456", "U05EME7890", "U05FAR2345"]
 CONFIG = """\
+[roles.meeting-facilitator]  # the demo state holds both roles
+
 [roles.support-triager]
 horizon = 4
 
@@ -269,7 +271,7 @@ def test_with_no_state_nothing_is_sent_because_nothing_could_be_recorded(workspa
 
 
 def test_without_slack_features_the_steps_are_not_there(workspace: Workspace, rolebot: Invoke, tmp_path: Path) -> None:
-    (tmp_path / "rolebot.toml").write_text("[roles.support-triager]\nhorizon = 4\n")
+    (tmp_path / "rolebot.toml").write_text("[roles.support-triager]\nhorizon = 4\n[roles.meeting-facilitator]\n")
     result = rolebot("--today", MONDAY.isoformat(), "rotate", "support-triager", env=workspace.env)
     assert result.exit_code == 0, result.output
     assert [line.split(":")[0] for line in step_lines(result)] == ["✓ state", "✓ standup", "✓ calendar"]

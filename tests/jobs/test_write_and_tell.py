@@ -26,7 +26,7 @@ def test_a_failed_write_fails_the_calendar_line_and_only_the_written_half_is_tol
     demo: Path, rolebot: Invoke, tmp_path: Path
 ) -> None:
     (tmp_path / "rolebot.toml").write_text(
-        "[roles.support-triager]\nhorizon = 8\n[roles.support-triager.slack]\ndm = true\n"
+        "[roles.meeting-facilitator]\n[roles.support-triager]\nhorizon = 8\n[roles.support-triager.slack]\ndm = true\n"
         "[roles.support-triager.standup]\nenabled = false\n"
     )
     filled = rolebot("--today", TODAY, "rotate", "support-triager")
