@@ -15,6 +15,8 @@ from typer.core import TyperCommand
 from rolebot.commands.away import away_app
 from rolebot.commands.calendar_events import calendar_app
 from rolebot.commands.calendar_replan import calendar_replan
+from rolebot.commands.config_settings import config_app
+from rolebot.commands.doctor import doctor_command
 from rolebot.commands.history import history_command
 from rolebot.commands.init import init_command
 from rolebot.commands.members import members_command
@@ -148,6 +150,8 @@ app.command("cover")(cover_command)
 app.add_typer(away_app, name="away")
 app.command("history")(history_command)
 app.add_typer(secrets_app, name="secrets")
+app.add_typer(config_app, name="config")
+app.command("doctor")(doctor_command)
 
 
 def _conventions(typer_app: typer.Typer) -> None:

@@ -1,15 +1,18 @@
-"""Role definitions: built-in defaults, overridable from rolebot.toml or [tool.rolebot].
+"""Role definitions: the roles a config file defines, or the built-in ones.
 
-Roles are data. A config file may change any setting of a built-in role or add a new
-role; whatever it says is merged over the defaults and validated as a whole, and an
-invalid value is one error naming the file and the key.
+Roles are data. The roles of a config file (`rolebot.toml`, `[tool.rolebot]` in pyproject.toml or
+`--config`) are the team's roles: they replace the built-in ones (`rolebot.builtin_roles`). A
+config that defines no roles keeps the built-in ones. A role table named after a built-in role
+starts from that role's settings, so it need only say what differs; any other role states its
+own. The whole is validated at once, and an invalid config is one error naming the file and every
+key that is wrong (`rolebot config check` lists them one per line, with "did you mean").
 """
 
 from __future__ import annotations
 
-import string
-import tomllib
-from collections.abc import Mapping
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,112 +25,30 @@ from pydantic import (
     StrictStr,
     Tag,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from rolebot.builtin_roles import BUILT_IN_ROLES, GENERIC_QUESTION
+from rolebot.config_file import NO_FILE, find_config
 from rolebot.errors import ConfigError, UsageError
-from rolebot.validation import Strict, describe
+from rolebot.templates import (
+    ANNOUNCE_MESSAGE,
+    ANNOUNCE_MESSAGE_WITH_BUDDY,
+    BUDDY_FIELDS,
+    DM_MESSAGE,
+    DM_MESSAGE_WITH_BUDDY,
+    NOTICE_FIELDS,
+    QUESTION_FIELDS,
+    check_template,
+)
+from rolebot.validation import Strict, issues, listing
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RESERVED_STATE_KEYS = ("standup_manager", "last_rotated", "standups", "notified", "away")
-QUESTION_FIELDS = {"first_name", "name", "title", "handoff", "buddy", "buddy_first_name"}
-NOTICE_FIELDS = QUESTION_FIELDS | {"mention", "buddy_mention"}
-"""The placeholders of the Slack messages: the question's, and `<@ID>` mentions of the incoming
-member and of the buddy."""
-SAMPLE_FIELDS = {
-    "first_name": "Ada",
-    "name": "Ada Okafor",
-    "title": "Support Triager",
-    "handoff": "Wednesday 2 December 2026",
-    "buddy": "Bruno Silva",
-    "buddy_first_name": "Bruno",
-    "mention": "<@U0SAMPLE01>",
-    "buddy_mention": "<@U0SAMPLE02>",
-}
-"""What a template is tried with when the config loads, so a template that cannot be formatted
-(`{first_name!z}`, `{first_name:>>>}`) is a config error, never a failed rotation."""
-BUDDY_FIELDS = {"buddy", "buddy_first_name", "buddy_mention"}
 DEFAULT_FREEZE = {"weekly": 2, "monthly": 0}
 """Handoffs after the coming one that a replan leaves as they are, unless someone cannot serve."""
-
-TRIAGER_QUESTION = (
-    "Hi {first_name}! :wave: From {handoff} it is your turn as {title} for two weeks. "
-    "Please keep an eye on the ticket queue at "
-    "https://2i2c.freshdesk.com/a/tickets/filters/all_tickets and make sure every new "
-    "ticket gets a first response. Your buddy this week is {buddy}, who has been on the "
-    "role for a week already. Reply `ok` to acknowledge; if you cannot serve, arrange "
-    "cover with a colleague, swap names in the team calendar and tag whoever swapped "
-    "with you here."
-)
-FACILITATOR_QUESTION = (
-    "Hi {first_name}! :wave: It is your turn to facilitate this month's team meeting "
-    "(the date is in the team calendar). Reply `ok` to acknowledge, or arrange cover "
-    "with a colleague and swap names in the team calendar. Your duties: collect agenda "
-    "items in the meeting notes beforehand; facilitate the meeting; open issues for "
-    "the follow-ups; move the notes to the team compass afterwards."
-)
-
-GENERIC_QUESTION = (
-    "Hi {first_name}! :wave: From {handoff} it is your turn as {title}. Reply `ok` to acknowledge, "
-    "or arrange cover with a colleague and swap names in the team calendar."
-)
-"""The question of a role that sets none (the built-in roles have their own)."""
-
-ANNOUNCE_MESSAGE = "From {handoff}, {mention} is our {title}."
-ANNOUNCE_MESSAGE_WITH_BUDDY = "From {handoff}, {mention} is our {title}, with {buddy} staying on as buddy."
-DM_MESSAGE = (
-    "Hi {first_name}! :wave: Your turn as {title} starts on {handoff}. If you cannot serve, arrange "
-    "cover with a colleague and swap names in the team calendar."
-)
-DM_MESSAGE_WITH_BUDDY = (
-    "Hi {first_name}! :wave: Your turn as {title} starts on {handoff}; {buddy} stays on as your buddy "
-    "while you settle in. If you cannot serve, arrange cover with a colleague and swap names in the "
-    "team calendar."
-)
-
-DEFAULT_ROLES: dict[str, dict[str, Any]] = {
-    "support-triager": {
-        "title": "Support Triager",
-        "legacy_titles": ["Support Steward"],
-        "state_key": "support_triager",
-        "legacy_state_keys": ["support_steward"],
-        "usergroup": "support-triagers",
-        "cadence": "weekly",
-        "weekday": "wednesday",
-        "tenure": 2,
-        "horizon": 52,
-        "question": TRIAGER_QUESTION,
-        "standup": {
-            "name": "SupportTriagerStandup",
-            "channel": "#support-freshdesk",
-            "days": ["Wed"],
-            "time": "10:00:00",
-            "timezone": "user_local",
-            "wait_time": 10,
-        },
-    },
-    "meeting-facilitator": {
-        "title": "Meeting Facilitator",
-        "legacy_titles": [],
-        "state_key": "meeting_facilitator",
-        "usergroup": "meeting-facilitators",
-        "cadence": "monthly",
-        "day_of_month": 1,
-        "tenure": 1,
-        "horizon": 12,
-        "question": FACILITATOR_QUESTION,
-        "standup": {
-            "name": "MeetingFacilitatorStandup",
-            "channel": "#team-updates",
-            "days": ["Mon"],
-            "time": "10:00:00",
-            "timezone": "user_local",
-            "wait_time": 10,
-        },
-    },
-}
-
 
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -207,8 +128,10 @@ class RoleConfig(Strict):
     """Older keys of the role in the state file (read as this role, written back as the file had them)."""
     usergroup: str = Field(min_length=1)
     cadence: Literal["weekly", "monthly"]
-    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] | None = None
-    day_of_month: StrictInt | None = Field(default=None, ge=1, le=28)
+    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] | None = Field(
+        default=None, validate_default=True
+    )
+    day_of_month: StrictInt | None = Field(default=None, ge=1, le=28, validate_default=True)
     tenure: Literal[1, 2]
     horizon: StrictInt = Field(ge=1, le=520)
     freeze: StrictInt = Field(ge=0, le=519)
@@ -226,6 +149,16 @@ class RoleConfig(Strict):
             return {**data, "freeze": DEFAULT_FREEZE[data["cadence"]]}
         return data
 
+    @field_validator("weekday", "day_of_month", mode="after")
+    @classmethod
+    def _day_for_cadence(cls, value: object, info: ValidationInfo) -> object:
+        cadence = info.data.get("cadence")
+        if value is None and info.field_name == "weekday" and cadence == "weekly":
+            raise ValueError("a weekly role needs `weekday`")
+        if value is None and info.field_name == "day_of_month" and cadence == "monthly":
+            raise ValueError("a monthly role needs `day_of_month` (1-28)")
+        return value
+
     @field_validator("state_key")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
@@ -242,17 +175,23 @@ class RoleConfig(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> RoleConfig:
-        if self.cadence == "weekly" and self.weekday is None:
-            raise ValueError("a weekly role needs `weekday`")
-        if self.cadence == "monthly" and self.day_of_month is None:
-            raise ValueError("a monthly role needs `day_of_month` (1-28)")
+        problems = []
         if self.freeze >= self.horizon:
-            raise ValueError(f"freeze ({self.freeze}) must be less than horizon ({self.horizon})")
+            problems.append(f"freeze ({self.freeze}) must be less than horizon ({self.horizon})")
         allowed = QUESTION_FIELDS if self.tenure == 2 else QUESTION_FIELDS - BUDDY_FIELDS
-        _check_template(self.question, allowed)
         notices = NOTICE_FIELDS if self.tenure == 2 else NOTICE_FIELDS - BUDDY_FIELDS
-        _check_template(self.announce_message, notices, "slack.announce_message")
-        _check_template(self.dm_message, notices, "slack.dm_message")
+        templates = (
+            (self.question, allowed, "question"),
+            (self.announce_message, notices, "slack.announce_message"),
+            (self.dm_message, notices, "slack.dm_message"),
+        )
+        for template, fields, setting in templates:
+            try:
+                check_template(template, fields, setting)
+            except ValueError as problem:
+                problems.append(str(problem))
+        if problems:
+            raise Problems(problems)
         return self
 
     @property
@@ -295,7 +234,7 @@ class RoleConfig(Strict):
 class Config(Strict):
     timezone: str = "UTC"
     roles: dict[str, RoleConfig]
-    source: str = "built-in defaults"
+    source: str = NO_FILE
 
     @field_validator("timezone")
     @classmethod
@@ -328,30 +267,6 @@ class Config(Strict):
             ) from None
 
 
-def _check_template(template: str, allowed: set[str], setting: str = "question") -> None:
-    """A template (the question, a Slack message) must name only `allowed` placeholders, and
-    format: it is tried with sample values, so that a bad conversion or format spec is found when
-    the config loads. `setting` names it in the error."""
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        raise ValueError(f"{setting} is not a valid template: {exc}") from None
-    fields = {name for _, name, _, _ in parts if name is not None}
-    unknown = sorted(fields - allowed)
-    if unknown:
-        raise ValueError(
-            f"{setting} uses unknown placeholder(s) {', '.join('{' + f + '}' for f in unknown)}; "
-            f"available: {', '.join('{' + f + '}' for f in sorted(allowed))}"
-        )
-    nested = next((f"{{{name}:{spec}}}" for _, name, spec, _ in parts if spec and "{" in spec), None)
-    if nested is not None:
-        raise ValueError(f"{setting}: {nested} takes its format from another placeholder; write the format itself")
-    try:
-        template.format(**{name: SAMPLE_FIELDS[name] for name in allowed})
-    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
-        raise ValueError(f"{setting} is not a valid template: {exc}") from None
-
-
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
@@ -362,68 +277,118 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-def build_config(raw: Mapping[str, Any], source: str) -> Config:
-    """Merge `raw` (the parsed config table) over the defaults and validate it."""
-    extra_keys = sorted(set(raw) - {"timezone", "roles"})
-    if extra_keys:
-        raise ConfigError(
-            f"{source}: unknown setting {extra_keys[0]!r}",
+SETTING_HINT = "fix that setting"
+
+
+class Problems(ValueError):
+    """Several things wrong with one role, found together (so that every one can be listed)."""
+
+    def __init__(self, items: list[str]) -> None:
+        super().__init__("; ".join(items))
+        self.items = items
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config: where (a key path; empty for the file as a whole), what,
+    and what to do."""
+
+    where: str
+    message: str
+    hint: str = SETTING_HINT
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+TOP_LEVEL = ("timezone", "roles")
+SKIPPED = frozenset({"key", STANDUP_ON, STANDUP_OFF})
+"""Parts of a path people never write: the role's own key, the kinds of standup table."""
+
+
+def role_tables(raw: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The role tables the config writes, or (when it defines none) the built-in roles'."""
+    roles = raw.get("roles")
+    written = {k: v for k, v in roles.items() if isinstance(v, Mapping)} if isinstance(roles, Mapping) else {}
+    if isinstance(roles, Mapping) and roles:
+        return written
+    return {key: {} for key in BUILT_IN_ROLES}
+
+
+def check_config(raw: Mapping[str, Any], source: str = NO_FILE) -> tuple[Config | None, list[Problem]]:
+    """The config `raw` describes, and every problem with it (the config is None if there is any)."""
+    problems = [
+        Problem(
+            "",
+            f"unknown setting {key!r}{did_you_mean(str(key), TOP_LEVEL)}",
             "top-level settings are `timezone` and `[roles.<name>]` tables",
         )
-    roles_raw = raw.get("roles", {})
-    if not isinstance(roles_raw, Mapping):
-        raise ConfigError(f"{source}: roles: expected a table of roles", "write roles as [roles.<name>]")
-    roles: dict[str, Any] = {}
-    for key in [*DEFAULT_ROLES, *(k for k in roles_raw if k not in DEFAULT_ROLES)]:
-        override = roles_raw.get(key, {})
-        if not isinstance(override, Mapping):
-            raise ConfigError(f"{source}: roles.{key}: expected a table", f"write it as [roles.{key}]")
-        roles[key] = {"key": key, **_merge(DEFAULT_ROLES.get(key, {}), override)}
-    data = {"roles": roles, "source": source}
+        for key in raw
+        if key not in TOP_LEVEL
+    ]
+    roles = raw.get("roles", {})
+    if not isinstance(roles, Mapping):
+        problems.append(Problem("roles", "expected a table of roles", "write roles as [roles.<name>]"))
+    else:
+        problems.extend(
+            Problem(f"roles.{key}", "expected a table", f"write it as [roles.{key}]")
+            for key, table in roles.items()
+            if not isinstance(table, Mapping)
+        )
+    tables = role_tables(raw)
+    data: dict[str, Any] = {
+        "roles": {key: {"key": key, **_merge(BUILT_IN_ROLES.get(key, {}), table)} for key, table in tables.items()},
+        "source": source,
+    }
     if "timezone" in raw:
         data["timezone"] = raw["timezone"]
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(
-            f"{source}: {describe(exc, skip={'key', STANDUP_ON, STANDUP_OFF})}", "fix that setting"
-        ) from None
+        return None, [*problems, *_validation_problems(exc)]
+    return (None if problems else config), problems
 
 
-def _read_toml(path: Path, shown: str | None = None) -> dict[str, Any]:
-    name = shown or str(path)
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"config file {name} does not exist", "check --config / ROLEBOT_CONFIG") from None
-    except IsADirectoryError:
-        raise ConfigError(f"config file {name} is a directory", "give the path of a TOML file") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {name}: {exc.strerror or exc}", "check its permissions") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{name} is not UTF-8 text (byte {exc.start}: {exc.reason})", "save it with UTF-8 encoding"
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{name} is not valid TOML: {exc}", "fix the syntax") from None
-    except RecursionError:
-        raise ConfigError(f"{name} nests tables or arrays too deeply", "flatten it") from None
+def _validation_problems(error: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    for issue in issues(error, skip=SKIPPED):
+        if isinstance(issue.cause, Problems):
+            problems.extend(Problem(issue.where, item) for item in issue.cause.items)
+            continue
+        message = issue.message
+        if issue.kind == "extra_forbidden":
+            message += did_you_mean(str(issue.loc[-1]), _settings_at(issue.loc[:-1]))
+        problems.append(Problem(issue.where, message))
+    return problems
+
+
+def _settings_at(loc: tuple[str | int, ...]) -> list[str]:
+    """The settings a table at `loc` may have (for a suggestion when it has an unknown one)."""
+    parts = [part for part in loc if part not in (STANDUP_ON, STANDUP_OFF)]
+    tables: dict[str, type[Strict]] = {"standup": StandupConfig, "slack": SlackConfig}
+    if len(parts) == 2 and parts[0] == "roles":
+        return [name for name in RoleConfig.model_fields if name != "key"]
+    if len(parts) == 3 and parts[0] == "roles" and str(parts[2]) in tables:
+        return list(tables[str(parts[2])].model_fields)
+    return []
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """` (did you mean 'x'?)` when `word` is close to one of `choices`, else nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def build_config(raw: Mapping[str, Any], source: str) -> Config:
+    """The config `raw` (a parsed config table) describes, validated; every problem is one error."""
+    config, problems = check_config(raw, source)
+    if config is not None:
+        return config
+    hint = problems[0].hint if len(problems) == 1 else "fix those settings (`rolebot config check` lists them)"
+    raise ConfigError(f"{source}: {listing(problems)}", hint)
 
 
 def load_config(explicit: Path | None, cwd: Path) -> Config:
-    """Find and load the config: explicit path, ./rolebot.toml, [tool.rolebot], defaults."""
-    if explicit is not None:
-        return build_config(_read_toml(explicit), str(explicit))
-    local = cwd / "rolebot.toml"
-    if local.is_file():
-        return build_config(_read_toml(local, "rolebot.toml"), "rolebot.toml")
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
-        tool = _read_toml(pyproject, "pyproject.toml").get("tool", {})
-        table = tool.get("rolebot") if isinstance(tool, Mapping) else None
-        if table is not None:
-            if not isinstance(table, Mapping):
-                raise ConfigError("pyproject.toml: [tool.rolebot] must be a table", "see README")
-            return build_config(table, "pyproject.toml [tool.rolebot]")
-    return build_config({}, "built-in defaults")
+    """Find and load the config: explicit path, ./rolebot.toml, [tool.rolebot], or the built-in roles."""
+    found = find_config(explicit, cwd)
+    return build_config(found.raw, found.source)

@@ -12,13 +12,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from rolebot.settings import GlobalOptions, Settings, load_settings, shown
+from rolebot.settings import GlobalOptions, Settings, load_settings, local_copy, shown
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from rolebot.config import Config
     from rolebot.deadline import Deadline
     from rolebot.services.base import CalendarStore, MembersSource, Messenger, Notifier
+    from rolebot.services.gcal import GoogleCalendar
+    from rolebot.services.geekbot import GeekbotNotifier
     from rolebot.services.secrets import Credential, Credentials
     from rolebot.services.slack import SlackApi
     from rolebot.view import Level, View
@@ -45,7 +47,13 @@ class AppContext:
 
     @cached_property
     def settings(self) -> Settings:
-        return load_settings(self.options, self.environ, self.cwd)
+        """The settings; a run that can touch no live service, with the state file left to its
+        default, keeps its state in a local copy (`state/team-roles.local.json`, ignored by git):
+        trying rolebot never changes the team's `state/team-roles.json`."""
+        settings = load_settings(self.options, self.environ, self.cwd)
+        if settings.state_given or not _local_only(settings):
+            return settings
+        return replace(settings, state_path=local_copy(settings.state_path))
 
     @cached_property
     def deadline(self) -> Deadline:
@@ -266,7 +274,7 @@ class Services:
             if callable(closer):
                 closer()
 
-    def _slack_api(self) -> SlackApi:
+    def slack_api(self) -> SlackApi:
         """The live Slack connection, shared by the members source and the messenger."""
         with self._slack_lock:
             if self._slack is None:
@@ -290,7 +298,7 @@ class Services:
             return LocalRoster(settings.roster_path, shown(settings.roster_path, settings.cwd))
         from rolebot.services.slack import SlackMembers
 
-        return SlackMembers(self._slack_api())
+        return SlackMembers(self.slack_api())
 
     def _build_messenger(self) -> Messenger:
         if not self.is_live("messenger"):
@@ -299,7 +307,7 @@ class Services:
             return LocalMessenger(self.outbox.put)
         from rolebot.services.slack import SlackMessenger
 
-        return SlackMessenger(self._slack_api())
+        return SlackMessenger(self.slack_api())
 
     def _build_calendar(self) -> CalendarStore:
         settings = self.app.settings
@@ -313,11 +321,16 @@ class Services:
                 warn=self.app.warn,
                 log=self.app.log,
             )
+        return self.connect_calendar()
+
+    def connect_calendar(self) -> GoogleCalendar:
+        """A new client of the Google calendar, whatever the backend setting (`doctor` checks it; the
+        caller closes it)."""
         from rolebot.services.gcal import GoogleCalendar
         from rolebot.services.secrets import CALENDAR_ID, GOOGLE_KEY
 
         return GoogleCalendar.connect(
-            settings.google_api_url,
+            self.app.settings.google_api_url,
             self.credentials.secret(CALENDAR_ID),
             self.credentials.document(GOOGLE_KEY),
             team_timezone=self.app.config.timezone,
@@ -331,6 +344,10 @@ class Services:
             from rolebot.services.local.terminal import MEMORY_FILE, TerminalNotifier
 
             return TerminalNotifier(self.outbox.put, self.app.settings.calendar_path.with_name(MEMORY_FILE))
+        return self.connect_geekbot()
+
+    def connect_geekbot(self) -> GeekbotNotifier:
+        """A new Geekbot client, whatever the backend setting (`doctor` checks it; the caller closes it)."""
         from rolebot.services.geekbot import GeekbotNotifier
         from rolebot.services.secrets import GEEKBOT_TOKEN
 
@@ -341,3 +358,14 @@ class Services:
             log=self.app.log,
             deadline=self.app.deadline,
         )
+
+
+def _local_only(settings: Settings) -> bool:
+    """Whether every service runs on the local backend: `--backend local`, or `auto` with no
+    credential found at all (as in a fresh clone)."""
+    if settings.backend != "auto":
+        return settings.backend == "local"
+    from rolebot.services.secrets import ALL, Credentials
+
+    credentials = Credentials(settings)
+    return all(credentials.origin(credential) is None for credential in ALL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -15,6 +15,7 @@ from rolebot.errors import RolebotError
 
 if TYPE_CHECKING:
     from rolebot.context import AppContext
+    from rolebot.jobs.moved import Moves
     from rolebot.jobs.steps import StepResult
 
 P = ParamSpec("P")
@@ -109,12 +110,12 @@ def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int]
         yield lambda n: bar.advance(task, n)
 
 
-def show_unsent(app: AppContext, *, as_json: bool = False) -> None:
-    """Print what the local backend would have sent (nothing, when nothing was held back): on
-    stdout with the rest of the output, or on stderr when stdout is JSON."""
+def show_unsent(app: AppContext, *, to_stderr: bool = False) -> None:
+    """Print what the local backend would have sent (nothing, when nothing was held back); on
+    stderr when stdout is for data (`--json`)."""
     from rolebot.render import unsent
 
-    console = app.err if as_json else app.out
+    console = app.err if to_stderr else app.out
     for item in app.services.outbox.take():
         console.print(unsent(item))
 
@@ -130,3 +131,37 @@ def say_steps(app: AppContext, steps: Iterable[StepResult]) -> None:
     """One ✓/✗ line per step on stderr; with -q the ✗ lines only."""
     for step in steps:
         app.say(step.line(), style="green" if step.ok else "red", level="info" if step.ok else "error")
+
+
+def show_steps(app: AppContext, results: Sequence[StepResult], *, to_stderr: bool = False) -> None:
+    """What the local backend held back, then a ✓/✗ line for each step."""
+    show_unsent(app, to_stderr=to_stderr)
+    say_steps(app, results)
+
+
+def check_steps(results: Sequence[StepResult]) -> None:
+    """Fail the command (exit 1) if any of these steps failed; each has said why on its line."""
+    from rolebot.errors import StepsFailed
+
+    failed = [step.name for step in results if not step.ok]
+    if failed:
+        raise StepsFailed(
+            f"{len(failed)} of {len(results)} steps failed ({', '.join(failed)})",
+            "fix what the ✗ line says, then run the same command again: what is done is not repeated",
+        )
+
+
+def preview_moved(app: AppContext, *moves: Moves, to_stderr: bool = False) -> None:
+    """For a dry run that moves turns (in one role or several): the one message each member whose
+    dates move would get, when a role sends direct messages (`slack.dm`); on stderr when stdout is
+    for data (`--json`)."""
+    from rolebot.jobs.moved import DatesMoved
+    from rolebot.notices import combine_moved
+    from rolebot.render import moved_preview
+
+    if any(item.role.slack.dm for item in moves):
+        plan = combine_moved(DatesMoved(item).notices() for item in moves)
+        preview = moved_preview(plan, app.services.is_live("messenger"))
+        if to_stderr and preview.data is not None:
+            app.err.print(preview.data)
+        app.show(preview, as_json=to_stderr)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rolebot.jobs.steps import StepResult
     from rolebot.messaging import GroupMembers
     from rolebot.models import Absence, CalendarEvent, WriteReport
-    from rolebot.notices import Notice
+    from rolebot.notices import MovedDates, Notice
     from rolebot.replan_plan import ReplanPlan
     from rolebot.rotation import RotationPlan
     from rolebot.series import DeletePlan, SeriesPlan
@@ -123,6 +123,18 @@ def replan(plan: ReplanPlan) -> JSON:
     }
 
 
+def replan_run(plan: ReplanPlan, dry_run: bool, results: Sequence[StepResult], follow: Sequence[str]) -> JSON:
+    """`calendar replan`: the plan, then what was done: the calendar step and the dates-moved one
+    (none for a dry run), and how the state and the standup followed."""
+    return {
+        **replan(plan),
+        "dry_run": dry_run,
+        "ok": all(r.ok for r in results),
+        "steps": steps(results),
+        "follow": list(follow),
+    }
+
+
 def group(change: GroupMembers) -> JSON:
     """The on-call group step: the members the user group is given."""
     return {"usergroup": change.bare_handle, "members": [person(m) for m in change.members]}
@@ -144,8 +156,27 @@ def notice(item: Notice) -> JSON:
     }
 
 
+def moved_dates(plan: MovedDates) -> JSON:
+    """The dates-moved step: each member whose turns changed (gained and dropped, per role), the
+    message each is sent, and who left the group (not told)."""
+    return {
+        "changes": [
+            {
+                "role": change.role.key,
+                "member": person(change.member),
+                "gained": [d.isoformat() for d in change.added],
+                "dropped": [d.isoformat() for d in change.dropped],
+            }
+            for change in plan.changes
+        ],
+        "messages": [{"member": person(m.member), "text": m.text} for m in plan.messages],
+        "left": list(plan.left),
+    }
+
+
 def any_plan(value: object) -> JSON | None:
     """Any of the rotate job's plans, by its type."""
+    from rolebot.jobs.moved import DatesMoved
     from rolebot.jobs.rotate import StatePlan
     from rolebot.messaging import GroupMembers
     from rolebot.notices import Notice
@@ -162,6 +193,8 @@ def any_plan(value: object) -> JSON | None:
         return group(value)
     if isinstance(value, Notice):
         return notice(value)
+    if isinstance(value, DatesMoved):
+        return moved_dates(value.notices())
     return None
 
 
@@ -222,8 +255,9 @@ def deletion(plan: DeletePlan, dry_run: bool, report: WriteReport | None) -> JSO
     }
 
 
-def shift(plan: ShiftPlan, dry_run: bool, result: str | None, follow: Sequence[str]) -> JSON:
-    """`swap` and `cover`: each handoff touched, whose turn it is, who serves before and after."""
+def shift(plan: ShiftPlan, dry_run: bool, results: Sequence[StepResult], follow: Sequence[str]) -> JSON:
+    """`swap` and `cover`: each handoff touched, whose turn it is, who serves before and after; then
+    what was done (the calendar step and the dates-moved one) and how the state followed."""
     return {
         "role": plan.role.key,
         "kind": plan.kind,
@@ -235,7 +269,8 @@ def shift(plan: ShiftPlan, dry_run: bool, result: str | None, follow: Sequence[s
             for turn, a in zip(plan.before, plan.after, strict=True)
         ],
         "notes": list(plan.notes),
-        "result": result,
+        "ok": all(r.ok for r in results),
+        "steps": steps(results),
         "follow": list(follow),
     }
 

@@ -23,7 +23,7 @@ from rolebot import dates
 from rolebot.marks import Mark
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Absence, Member, StandupSpec
-from rolebot.notices import Notice
+from rolebot.notices import MovedDates, Notice
 from rolebot.outbox import Unsent
 from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
@@ -58,8 +58,12 @@ class _Titled:
         return Group(plain(self.title, style="bold"), self.table)
 
 
-def _table(title: str, *columns: str) -> _Titled:
+def titled_table(title: str, *columns: str) -> _Titled:
+    """A table with its title on a line of its own; cells are shown as written, never as markup."""
     return _Titled(title, *columns)
+
+
+_table = titled_table
 
 
 def _who(person: Member | Person | None) -> str:
@@ -396,6 +400,22 @@ def notice_preview(notice: Notice, live: bool) -> View:
     else:
         said = f"with --no-state, {notice.what} would not be sent: the state could not record it"
     return view(panel, said=[said])
+
+
+def moved_preview(plan: MovedDates, live: bool) -> View:
+    """What a dry run would send each member whose dates move (the panels), and a line saying so."""
+    panels = [
+        slack_message_panel(f"Slack direct message to {m.member.label()}", m.text, DRY_RUN) for m in plan.messages
+    ]
+    if not plan.messages:
+        said = "nobody's turns would change: no messages about moved dates"
+    elif live:
+        said = f"would tell {len(plan.messages)} member(s) of their changed turns, once the calendar is written"
+    else:
+        said = "the local backend would show the messages about moved dates and send nothing"
+    if plan.left:
+        said += f"; {len(plan.left)} who left the group would not be told"
+    return view(Group(*panels) if panels else None, said=[said])
 
 
 def standup_preview(change: StandupChange) -> View:

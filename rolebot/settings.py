@@ -62,6 +62,8 @@ class Settings:
     """Only data, warnings and errors: no notes, no ✓ lines, no progress bars (-q)."""
     progress: bool = True
     """Progress bars on stderr (off with --no-progress or ROLEBOT_NO_PROGRESS)."""
+    state_given: bool = False
+    """The state file was named (--state or ROLEBOT_STATE), rather than left to the default."""
 
     def env(self, name: str) -> str | None:
         """A non-empty environment variable, for the credentials resolver."""
@@ -109,6 +111,7 @@ def load_settings(
         quiet=options.quiet,
         progress=not (options.no_progress or options.quiet or _flag(env.get("ROLEBOT_NO_PROGRESS"))),
         environ=env,
+        state_given=options.state is not None or bool(env.get("ROLEBOT_STATE")),
     )
 
 
@@ -128,6 +131,23 @@ def _color(option: str | None, env: Mapping[str, str]) -> Color:
 def _flag(value: str | None) -> bool:
     """An environment variable used as a switch: on unless unset, empty, `0`, `false` or `no`."""
     return bool(value) and (value or "").strip().lower() not in ("0", "false", "no")
+
+
+LOCAL_COPY = ".local"
+
+
+def local_copy(path: Path) -> Path:
+    """Where a run that can touch no live service keeps the state at `path`: beside it, with
+    `.local` before the extension (`state/team-roles.local.json`, which git ignores)."""
+    return path.with_name(f"{path.stem}{LOCAL_COPY}{path.suffix}")
+
+
+def copied_from(path: Path) -> Path | None:
+    """The state file a local copy starts as (`team-roles.json` for `team-roles.local.json`);
+    None for a path that is not a local copy."""
+    if not path.stem.endswith(LOCAL_COPY):
+        return None
+    return path.with_name(path.stem.removesuffix(LOCAL_COPY) + path.suffix)
 
 
 def shown(path: Path, cwd: Path) -> str:

@@ -4,7 +4,9 @@ This module is the only one that touches the file (its content as data is `roleb
 Writes hold the file's lock, re-read it and apply only what this run changed, so two runs at
 once (rotating two roles) both count; they are atomic, and skipped when nothing changed, so an
 unchanged file stays byte-identical. `init` writes through `write_init`, which works on any file
-that parses as JSON: it replaces the role's entries and keeps the rest as it is.
+that parses as JSON: it replaces the role's entries and keeps the rest as it is. A local copy of
+the state (`team-roles.local.json`, `rolebot.settings.local_copy`) reads as the file it copies
+until it is first written.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rolebot.config import Config, RoleConfig
 from rolebot.errors import StateError
 from rolebot.files import locked, write_atomic
 from rolebot.merge import Conflict, three_way
+from rolebot.settings import copied_from
 from rolebot.team_state import (
     AWAY,
     LAST_ROTATED,
@@ -49,11 +52,13 @@ __all__ = [
 
 
 def _read_json(path: Path) -> Any:
-    """The file's JSON; `_MISSING` if there is no file."""
+    """The file's JSON; `_MISSING` if there is no file. A local copy that was never written
+    (`team-roles.local.json`) reads as the file it copies (`team-roles.json`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return _MISSING
+        original = copied_from(path)
+        return _MISSING if original is None else _read_json(original)
     except (OSError, UnicodeDecodeError) as exc:
         raise StateError(f"cannot read state file {path}: {exc}", "check the file and its permissions") from None
     try:

@@ -259,7 +259,11 @@ def parse_state(raw: Any, config: Config, path: Path) -> TeamState:
     allowed = [MANAGER, *reader.roles, *ADDED_KEYS]
     for key in raw:
         if key not in allowed:
-            raise StateError(f"{path}: {key}: unknown key", f"allowed keys are {', '.join(allowed)}")
+            raise StateError(
+                f"{path}: {key}: unknown key",
+                f"allowed keys are {', '.join(allowed)}; an entry of a role the config does not define "
+                "(any more) can be removed from the file",
+            )
     manager = reader.person(raw.get(MANAGER), MANAGER, MANAGER)
     roles: dict[str, tuple[Person | None, ...]] = {}
     for key in raw:

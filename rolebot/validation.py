@@ -4,12 +4,14 @@ answer, and one way to say everything that is wrong with either.
 `Strict` models are files people edit (the state file, rolebot.toml, the roster): an
 unknown key is an error. `Tolerant` models are service answers: only the fields rolebot
 reads are declared and anything else is ignored. `describe` turns a `ValidationError`
-into one line listing every problem (capped), each with the path to the bad value.
+into one line listing every problem (capped), each with the path to the bad value;
+`issues` gives the same problems one by one, for a caller that says more about some.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -40,6 +42,40 @@ def location(parts: Sequence[str | int], *, skip: Collection[str] = ()) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Issue:
+    """One problem of a `ValidationError`: where (the path, as `location` writes it), what, and
+    pydantic's own account of it (its error type, the raw path, and the exception a validator
+    raised, if one did)."""
+
+    where: str
+    message: str
+    kind: str
+    loc: tuple[str | int, ...]
+    cause: object = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def issues(error: ValidationError, prefix: Sequence[str | int] = (), *, skip: Collection[str] = ()) -> list[Issue]:
+    """Every problem in `error`, with its path (`prefix` prepended; names in `skip` left out)."""
+    found = []
+    for item in error.errors(include_url=False):
+        loc = (*prefix, *item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        cause = (item.get("ctx") or {}).get("error")
+        found.append(Issue(location(loc, skip=skip), message, item["type"], loc, cause))
+    return found
+
+
+def listing(problems: Sequence[object], limit: int = SHOWN_ERRORS) -> str:
+    """`problems` joined with `; `, at most `limit` of them, then how many more there are."""
+    shown = "; ".join(str(problem) for problem in problems[:limit])
+    hidden = len(problems) - limit
+    return shown + (f" … and {hidden} more" if hidden > 0 else "")
+
+
 def describe(
     error: ValidationError,
     prefix: Sequence[str | int] = (),
@@ -52,11 +88,4 @@ def describe(
     `prefix` is prepended to each path (the key the validated value was found under);
     names in `skip` are left out of paths (internal fields a person never writes).
     """
-    problems = []
-    for item in error.errors(include_url=False):
-        where = location([*prefix, *item["loc"]], skip=skip)
-        message = item["msg"].removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    shown = "; ".join(problems[:limit])
-    hidden = len(problems) - limit
-    return shown + (f" … and {hidden} more" if hidden > 0 else "")
+    return listing(issues(error, prefix, skip=skip), limit)

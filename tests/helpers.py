@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from rolebot.config import RoleConfig, build_config
+from rolebot.config import RoleConfig, load_config
 from rolebot.events import CalendarView, event_id, new_event
 from rolebot.models import CalendarEvent, Member, NewEvent
 from rolebot.state import Person, RoleState
+from tests.conftest import TEAM_CONFIG
 
-CONFIG = build_config({}, "test")
+CONFIG = load_config(TEAM_CONFIG, TEAM_CONFIG.parent)
+"""The team's roles, as the repository's rolebot.toml configures them."""
 TRIAGER: RoleConfig = CONFIG.role("support-triager")
 FACILITATOR: RoleConfig = CONFIG.role("meeting-facilitator")
 

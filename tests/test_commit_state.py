@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # real git repositories and the shell script, several per test
+
 SCRIPT = REPO / ".github" / "scripts" / "commit-state.sh"
 STATE = "state/team-roles.json"
 GITHUB_URL = "https://github.com/example-org/team-compass.git"  # what the script pushes to

@@ -2,14 +2,16 @@ from pathlib import Path
 
 import pytest
 
-from rolebot.config import build_config, load_config
+from rolebot.config import build_config, check_config, load_config
 from rolebot.errors import ConfigError, UsageError
+from tests.conftest import REPO
 
 
-def test_built_in_roles_reproduce_the_team() -> None:
-    config = load_config(None, Path.cwd())
+def test_the_repository_s_rolebot_toml_reproduces_the_team() -> None:
+    config = load_config(None, REPO)
     triager = config.role("support-triager")
-    assert config.source == "built-in defaults"
+    assert config.source == "rolebot.toml"
+    assert list(config.roles) == ["support-triager", "meeting-facilitator"]
     assert (triager.title, triager.legacy_titles, triager.state_key) == (
         "Support Triager",
         ("Support Steward",),
@@ -19,6 +21,7 @@ def test_built_in_roles_reproduce_the_team() -> None:
     assert triager.slots == ("incoming", "current")
     assert triager.standup.name == "SupportTriagerStandup"
     assert triager.standup.channel == "#support-freshdesk"
+    assert "https://2i2c.freshdesk.com/a/tickets/filters/all_tickets" in triager.question
     facilitator = config.role("meeting-facilitator")
     assert (facilitator.cadence, facilitator.day_of_month, facilitator.tenure, facilitator.horizon) == (
         "monthly",
@@ -27,7 +30,48 @@ def test_built_in_roles_reproduce_the_team() -> None:
         12,
     )
     assert facilitator.slots == ("member",)
+    assert "team compass" in facilitator.question
     assert config.timezone == "UTC"
+
+
+def test_without_a_config_the_built_in_roles_are_generic(tmp_path: Path) -> None:
+    config = load_config(None, tmp_path)
+    assert config.source == "built-in defaults"
+    assert list(config.roles) == ["support-triager", "meeting-facilitator"]
+    for role in config.roles.values():
+        assert "2i2c" not in role.question
+        assert "compass" not in role.question
+        assert (role.legacy_titles, role.legacy_state_keys) == ((), ())
+        assert role.geekbot is not None
+        assert role.geekbot.channel != "#support-freshdesk"
+    triager = config.role("support-triager")
+    assert (triager.cadence, triager.weekday, triager.tenure, triager.horizon) == ("weekly", "wednesday", 2, 52)
+    assert "Your buddy this week is {buddy}" in triager.question
+
+
+def test_a_config_that_defines_no_roles_keeps_the_built_in_ones() -> None:
+    for raw in ({}, {"timezone": "Europe/London"}, {"roles": {}}):
+        assert list(build_config(raw, "rolebot.toml").roles) == ["support-triager", "meeting-facilitator"]
+
+
+def test_the_roles_a_config_defines_replace_the_built_in_ones() -> None:
+    raw = {
+        "roles": {
+            "on-call": {
+                "title": "On call",
+                "state_key": "on_call",
+                "usergroup": "oncall",
+                "cadence": "weekly",
+                "weekday": "monday",
+                "tenure": 1,
+                "horizon": 8,
+            }
+        }
+    }
+    config = build_config(raw, "rolebot.toml")
+    assert list(config.roles) == ["on-call"]
+    with pytest.raises(UsageError, match="unknown role 'support-triager' — choose one of: on-call"):
+        config.role("support-triager")
 
 
 def test_rolebot_toml_overrides_one_setting_and_keeps_the_rest(tmp_path: Path) -> None:
@@ -51,7 +95,7 @@ def test_pyproject_tool_table_is_used_when_there_is_no_rolebot_toml(tmp_path: Pa
     )
     config = load_config(None, tmp_path)
     assert config.source == "pyproject.toml [tool.rolebot]"
-    assert list(config.roles) == ["support-triager", "meeting-facilitator", "on-call"]
+    assert list(config.roles) == ["on-call"]
     assert config.role("on-call").standup.wait_time == 10
 
 
@@ -68,7 +112,10 @@ def test_pyproject_tool_table_is_used_when_there_is_no_rolebot_toml(tmp_path: Pa
         ({"roles": {"support-triager": {"question": "Hi {first_name"}}}, "not a valid template"),
         ({"roles": {"support-triager": {"state_key": "standup_manager"}}}, "reserved"),
         ({"roles": {"support-triager": {"cadence": "weekly", "weekday": None}}}, "needs `weekday`"),
-        ({"roles": {"meeting-facilitator": {"state_key": "support_triager"}}}, "share state_key"),
+        (
+            {"roles": {"support-triager": {}, "meeting-facilitator": {"state_key": "support_triager"}}},
+            "share state_key",
+        ),
         ({"timezone": "Mars/Olympus"}, "timezone: unknown time zone"),
         ({"colour": "red"}, "unknown setting 'colour'"),
         ({"roles": {"x": {"title": "X"}}}, "roles.x"),
@@ -82,7 +129,15 @@ def test_pyproject_tool_table_is_used_when_there_is_no_rolebot_toml(tmp_path: Pa
         ),
         ({"roles": {"support-triager": {"question": "Hi {first_name:{name}}"}}}, "takes its format from another"),
         ({"roles": {"support-triager": {"question": "Hi {first_name[0]}"}}}, "unknown placeholder(s) {first_name[0]}"),
-        ({"roles": {"meeting-facilitator": {"legacy_state_keys": ["support_steward"]}}}, "share state_key"),
+        (
+            {
+                "roles": {
+                    "support-triager": {"legacy_state_keys": ["support_steward"]},
+                    "meeting-facilitator": {"legacy_state_keys": ["support_steward"]},
+                }
+            },
+            "share state_key",
+        ),
         ({"roles": {"meeting-facilitator": {"legacy_state_keys": ["last_rotated"]}}}, "reserved"),
     ],
 )
@@ -123,7 +178,8 @@ def test_a_config_that_is_not_utf8_or_nests_too_deeply_is_one_line(tmp_path: Pat
 
 
 def test_the_triager_reads_its_older_state_key() -> None:
-    assert build_config({}, "x").role("support-triager").state_keys == ("support_triager", "support_steward")
+    triager = load_config(None, REPO).role("support-triager")
+    assert triager.state_keys == ("support_triager", "support_steward")
 
 
 def test_built_in_roles_use_geekbot_and_post_nothing_else_to_slack() -> None:
@@ -208,3 +264,49 @@ def test_a_buddy_in_a_one_person_role_s_message_and_a_bad_standup_switch_are_err
     with pytest.raises(ConfigError) as caught:
         build_config({"roles": {role: settings}}, "rolebot.toml")
     assert message in str(caught.value)
+
+
+def test_every_problem_is_found_at_once_with_did_you_mean_on_keys() -> None:
+    raw = {
+        "timezon": "UTC",
+        "roles": {
+            "on-call": {
+                "titel": "On call",
+                "state_key": "on_call",
+                "usergroup": "oncall",
+                "cadence": "weekly",
+                "tenure": 1,
+                "horizon": 0,
+                "standup": {"name": "OnCall", "chanel": "#ops", "days": ["Mon"], "time": "09:00:00"},
+                "slack": {"dm_mesage": "Hi"},
+            },
+            "broken": "not a table",
+        },
+    }
+    config, problems = check_config(raw, "rolebot.toml")
+    assert config is None
+    assert [str(p) for p in problems] == [
+        "unknown setting 'timezon' (did you mean 'timezone'?)",
+        "roles.broken: expected a table",
+        "roles.on-call.title: Field required",
+        "roles.on-call.weekday: a weekly role needs `weekday`",
+        "roles.on-call.horizon: Input should be greater than or equal to 1",
+        "roles.on-call.standup.channel: Field required",
+        "roles.on-call.standup.chanel: Extra inputs are not permitted (did you mean 'channel'?)",
+        "roles.on-call.slack.dm_mesage: Extra inputs are not permitted (did you mean 'dm_message'?)",
+        "roles.on-call.titel: Extra inputs are not permitted (did you mean 'title'?)",
+    ]
+
+
+def test_every_template_of_a_role_is_checked() -> None:
+    raw = {"roles": {"support-triager": {"question": "Hi {nick}", "slack": {"dm_message": "{x}"}}}}
+    _, problems = check_config(raw, "rolebot.toml")
+    assert [(p.where, p.message.split(" uses ")[0]) for p in problems] == [
+        ("roles.support-triager", "question"),
+        ("roles.support-triager", "slack.dm_message"),
+    ]
+    with pytest.raises(ConfigError) as caught:
+        build_config(raw, "rolebot.toml")
+    assert str(caught.value).startswith("rolebot.toml: roles.support-triager: question uses unknown placeholder(s)")
+    assert "; roles.support-triager: slack.dm_message uses unknown placeholder(s) {x}" in str(caught.value)
+    assert str(caught.value).endswith("— fix those settings (`rolebot config check` lists them)")

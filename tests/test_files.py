@@ -30,6 +30,7 @@ def _hold(path: str, seconds: float, ready: multiprocessing.synchronize.Event) -
         time.sleep(seconds)
 
 
+@pytest.mark.slow
 def test_a_held_lock_makes_a_second_writer_wait_then_give_up_clearly(tmp_path: Path) -> None:
     path = tmp_path / "calendar.ics"
     ready = multiprocessing.get_context("fork").Event()

@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ def test_over_k_times_n_handoffs_everyone_starts_exactly_k_times(team: tuple[Mem
     assert Counter(s.member for s in starters) == dict.fromkeys(team, k)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(team=teams(), existing=st.sets(st.integers(0, 52), max_size=20), seed=st.integers(0, 7))
 def test_a_filled_series_has_one_event_per_handoff_no_gap_no_double(
@@ -53,6 +55,7 @@ def test_a_filled_series_has_one_event_per_handoff_no_gap_no_double(
     assert plan_fill(PlanInputs(TRIAGER, held, team, after, handoff)).to_create == []
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(team=teams(), weeks_ahead=st.integers(0, 10), seed=st.integers(0, 7))
 def test_planning_twice_gives_the_same_plan_and_rotating_twice_equals_once(

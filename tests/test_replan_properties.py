@@ -30,6 +30,7 @@ def test_a_replan_keeps_every_invariant_and_replanning_its_result_moves_nothing(
     check_stable(plan, world.state, world.order, world.events, freeze=world.freeze, absences=world.absences)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(
     role=st.sampled_from([TRIAGER, FACILITATOR]),

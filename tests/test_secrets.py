@@ -39,6 +39,7 @@ def credentials(**env: str) -> Credentials:
     return Credentials(load_settings(GlobalOptions(), {**os.environ, **env}))
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_sops_file_is_decrypted_in_memory(age: None, tmp_path: Path) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     found = credentials()
@@ -50,6 +51,7 @@ def test_a_sops_file_is_decrypted_in_memory(age: None, tmp_path: Path) -> None:
     assert TOKEN not in "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
 
 
+@pytest.mark.slow  # runs the real sops
 def test_the_environment_wins_over_the_file(age: None, tmp_path: Path) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     found = credentials(ROLEBOT_SLACK_TOKEN="xoxb-from-env-0001")
@@ -57,6 +59,7 @@ def test_the_environment_wins_over_the_file(age: None, tmp_path: Path) -> None:
     assert found.secret(SLACK_TOKEN).reveal() == "xoxb-from-env-0001"
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_plaintext_file_is_refused_as_a_possible_leak(age: None, tmp_path: Path) -> None:
     leaked = tmp_path / "secrets" / "slack_bot_token.json"
     leaked.parent.mkdir()
@@ -70,6 +73,7 @@ def test_a_plaintext_file_is_refused_as_a_possible_leak(age: None, tmp_path: Pat
     assert TOKEN not in message
 
 
+@pytest.mark.slow  # runs the real sops
 def test_no_key_available(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(AGE_KEY))
     encrypt(tmp_path / "secrets" / "calendar_id.json", {"calendar_id": "team@group.calendar.google.com"})
@@ -81,6 +85,7 @@ def test_no_key_available(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         credentials().secret(CALENDAR_ID)
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_tampered_file_fails_the_integrity_check(age: None, tmp_path: Path) -> None:
     path = encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     document = json.loads(path.read_text())
@@ -90,6 +95,7 @@ def test_a_tampered_file_fails_the_integrity_check(age: None, tmp_path: Path) ->
         credentials().secret(SLACK_TOKEN)
 
 
+@pytest.mark.slow  # runs the real sops
 def test_sops_missing_says_what_to_install(age: None, tmp_path: Path) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     with pytest.raises(CredentialsError, match="sops is not installed"):
@@ -98,6 +104,7 @@ def test_sops_missing_says_what_to_install(age: None, tmp_path: Path) -> None:
         credentials(ROLEBOT_SOPS="/nowhere/sops").secret(SLACK_TOKEN)
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_file_without_the_expected_field(age: None, tmp_path: Path) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"token": TOKEN})
     with pytest.raises(CredentialsError, match="has no string field 'slack_bot_token'"):
@@ -120,6 +127,7 @@ def test_secrets_never_format_and_are_redacted_from_output() -> None:
     assert redact("key=api_super_secret_geekbot_key") == f"key={MASK}"
 
 
+@pytest.mark.slow  # runs the real sops
 def test_secrets_check_reports_without_showing_values(
     age: None, slack: FakeSlack, tmp_path: Path, rolebot: Invoke
 ) -> None:
@@ -147,6 +155,7 @@ def test_live_backend_without_credentials_is_a_clear_error(rolebot: Invoke, demo
     )
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_sops_file_with_a_value_left_in_clear_is_refused_naming_the_key(age: None, tmp_path: Path) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN}, "--unencrypted-regex", "^slack")
     with pytest.raises(CredentialsError) as caught:
@@ -158,6 +167,7 @@ def test_a_sops_file_with_a_value_left_in_clear_is_refused_naming_the_key(age: N
     )
 
 
+@pytest.mark.slow  # runs the real sops
 def test_secrets_check_reports_values_in_clear_and_stray_files_without_showing_them(
     age: None, tmp_path: Path, rolebot: Invoke
 ) -> None:
@@ -191,6 +201,7 @@ def test_secrets_check_reports_values_in_clear_and_stray_files_without_showing_t
     assert one_error_line(result.stderr) == "Error: some credentials cannot be used — see the table above"
 
 
+@pytest.mark.slow  # runs the real sops
 def test_secrets_check_fails_on_a_stray_file_alone(
     age: None, slack: FakeSlack, tmp_path: Path, rolebot: Invoke
 ) -> None:
@@ -228,6 +239,7 @@ def barrier_sops(tmp_path: Path, count: int) -> dict[str, str]:
     return {"ROLEBOT_SOPS": str(script), "SOPS_RUNS": str(runs)}
 
 
+@pytest.mark.slow  # runs the real sops
 def test_preload_decrypts_every_file_at_the_same_time_once(age: None, tmp_path: Path) -> None:
     secrets = tmp_path / "secrets"
     encrypt(secrets / "slack_bot_token.json", {"slack_bot_token": TOKEN})
@@ -246,6 +258,7 @@ def test_preload_decrypts_every_file_at_the_same_time_once(age: None, tmp_path: 
     assert len(list(Path(env["SOPS_RUNS"]).iterdir())) == 4  # one sops run per file, all at once
 
 
+@pytest.mark.slow  # runs the real sops
 def test_preload_keeps_each_error_for_when_the_credential_is_read(age: None, tmp_path: Path) -> None:
     encrypt(tmp_path / "secrets" / "slack_bot_token.json", {"slack_bot_token": TOKEN})
     (tmp_path / "secrets" / "geekbot_api_token.json").write_text(json.dumps({"geekbot_api_token": "api_plain_0001"}))

@@ -27,6 +27,8 @@ from tests.fakes.server import FakeServer
 from tests.fakes.slack import ALL_SCOPES, demo_workspace
 from tests.sops import AGE_KEY, RECIPIENT, sops
 
+pytestmark = pytest.mark.slow  # bash, the real sops and rolebot in subprocesses, per README block
+
 BASH = shutil.which("bash") or "/bin/bash"
 SLACK_TOKEN = "xoxb-docs-0000-1111-2222"
 CONTENTS = {

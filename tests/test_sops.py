@@ -28,6 +28,7 @@ nothing: null
 """
 
 
+@pytest.mark.slow  # runs the real sops
 @pytest.mark.parametrize(
     ("options", "document", "reason"),
     [
@@ -66,6 +67,7 @@ def test_sops_options_that_leave_a_value_in_clear_are_a_leak(
     assert leak(path) == reason
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_value_added_by_hand_after_encryption_is_a_leak(tmp_path: Path) -> None:
     path = encrypt(tmp_path / "secret.json", {"slack_bot_token": TOKEN})
     document = json.loads(path.read_text())
@@ -74,12 +76,14 @@ def test_a_value_added_by_hand_after_encryption_is_a_leak(tmp_path: Path) -> Non
     assert leak(path) == "leaves 'retries' unencrypted (it was added in clear after encryption)"
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_fully_encrypted_file_is_not_a_leak(tmp_path: Path) -> None:
     document = {"a": TOKEN, "n": 3, "b": True, "list": ["x", {"k": "v"}], "empty": "", "none": None}
     assert leak(encrypt(tmp_path / "secret.json", document)) is None
     assert leak(encrypt_text(tmp_path / "secret.yaml", YAML, "yaml")) is None
 
 
+@pytest.mark.slow  # runs the real sops
 @pytest.mark.parametrize(
     ("options", "reason"),
     [
@@ -102,6 +106,7 @@ def test_sops_yaml_with_a_value_in_clear_is_a_leak(tmp_path: Path, options: tupl
     assert leak(path) == reason
 
 
+@pytest.mark.slow  # runs the real sops
 def test_a_yaml_value_added_by_hand_is_a_leak(tmp_path: Path) -> None:
     path = encrypt_text(tmp_path / "secret.yml", YAML, "yaml")
     lines = path.read_text().splitlines()
@@ -198,6 +203,7 @@ def test_rolebot_sops_naming_the_shim_runs_the_go_binary_too(tmp_path: Path) -> 
     assert sops_binary(settings) == str(binary)
 
 
+@pytest.mark.slow  # runs the real sops
 def test_sops_yaml_with_only_some_values_encrypted_is_a_leak(tmp_path: Path) -> None:
     without_comment = YAML.split("\n", 1)[1]
     path = encrypt_text(tmp_path / "secret.yaml", without_comment, "yaml", "--encrypted-regex", "^token$")

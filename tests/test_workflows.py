@@ -97,3 +97,14 @@ def test_no_workflow_names_a_secret_outside_the_rolebot_environment() -> None:
             assert "environment: rolebot" in uncommented(path.name), path.name
     named = set(re.findall(r"\b[A-Z][A-Z_]+_(?:CREDENTIALS|KEY)\b", (REPO / ".sops.yaml").read_text()))
     assert named <= {"SOPS_GCP_CREDENTIALS", "SOPS_AGE_KEY", "SOPS_AGE_KEY_FILE"}
+
+
+def test_the_rotate_job_checks_the_services_before_it_rotates(rolebot: Invoke) -> None:
+    body = uncommented("rotate.yaml")
+    steps = re.findall(r"^      - (?:name|uses): (.+)$", body, flags=re.MULTILINE)
+    assert steps.index("Check the services") < steps.index("Rotate")
+    doctor = body.split("- name: Check the services", 1)[1].split("- name: Rotate", 1)[0]
+    assert 'run: uv run rolebot doctor "$ROLE"' in doctor
+    assert "ROLEBOT_BACKEND: live" in doctor
+    assert "ROLE: ${{ inputs.role }}" in doctor
+    assert rolebot("doctor", "--help").exit_code == 0

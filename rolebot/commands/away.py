@@ -19,6 +19,7 @@ from rolebot.params import AsJson, DryRun, Name
 if TYPE_CHECKING:
     from rolebot.config import RoleConfig
     from rolebot.context import AppContext
+    from rolebot.jobs.moved import DatesMoved
     from rolebot.models import Absence, Member
     from rolebot.replan_plan import ReplanPlan
     from rolebot.state import TeamState
@@ -177,32 +178,42 @@ def _change(
     what: str,
     as_json: bool,
 ) -> None:
-    """Write the absences, then replan each of the member's roles on its own line."""
+    """Write the absences, then replan each of the member's roles on its own line, then tell
+    whoever's dates moved (one message each, whatever the roles)."""
     from functools import partial
 
     from rolebot import payloads
     from rolebot.errors import StepsFailed
+    from rolebot.jobs.moved import NAME, tell
     from rolebot.jobs.steps import StepLog
-    from rolebot.output import emit_json, say_steps, show_unsent
+    from rolebot.output import emit_json, preview_moved, say_steps, show_unsent
     from rolebot.state import save_state
 
     roles = [app.config.roles[key] for key, order in groups.items() if any(m.id == member.id for m in order)]
     if not roles:
         app.say(f"note: {member.name} is in no role's user group now: no calendar to replan")
     after = team.with_away(absences)
-    log = StepLog(["state", *(f"calendar {role.key}" for role in roles)])
+    telling = any(role.slack.dm for role in roles)
+    log = StepLog(["state", *(f"calendar {role.key}" for role in roles), NAME])
     if dry_run:
         log.done("state", f"would record: {what}" if after.away != team.away else "nothing to change")
     else:
         written = save_state(app.settings.state_path, after, app.config, team)
         log.done("state", f"recorded: {what}" if written else "already recorded: nothing to change")
     plans: dict[str, ReplanPlan] = {}
+    moved: list[DatesMoved] = []
     for role in roles:
         name = f"calendar {role.key}"
-        text = log.attempt(name, partial(_replan, app, role, after, dry_run, plans, as_json))
+        text = log.attempt(name, partial(_replan, app, role, after, dry_run, plans, moved, as_json))
         if text is not None:
             log.done(name, text)
-    show_unsent(app, as_json=as_json)
+    if telling and dry_run:
+        preview_moved(app, *(item.moves for item in moved), to_stderr=as_json)
+    elif telling:
+        told = log.attempt(NAME, partial(tell, app, moved))
+        if told is not None:
+            log.done(NAME, told)
+    show_unsent(app, to_stderr=as_json)
     results = log.results
     say_steps(app, results)
     if as_json:
@@ -225,12 +236,21 @@ def _change(
 
 
 def _replan(
-    app: AppContext, role: RoleConfig, team: TeamState, dry_run: bool, plans: dict[str, ReplanPlan], as_json: bool
+    app: AppContext,
+    role: RoleConfig,
+    team: TeamState,
+    dry_run: bool,
+    plans: dict[str, ReplanPlan],
+    moved: list[DatesMoved],
+    as_json: bool,
 ) -> str:
-    """Replan one role with the absences as they now are (its plan kept in `plans`); what that
-    did, for people."""
+    """Replan one role with the absences as they now are; what that did, for people. Its plan goes
+    in `plans`, what it moved (or would move) in `moved`."""
+    from functools import partial
+
     from rolebot.apply import apply_replan
     from rolebot.events import role_events
+    from rolebot.jobs.moved import DatesMoved, recording
     from rolebot.jobs.shift import follow, read_role, replan_role
     from rolebot.render import replan_table
 
@@ -242,7 +262,8 @@ def _replan(
     plans[role.key] = plan
     app.show(replan_table(plan), as_json=as_json)
     if dry_run:
+        moved.append(DatesMoved(plan))
         return f"would update {len(plan.updates)} and create {len(plan.creates)} event(s)"
-    done = apply_replan(app, plan)
+    done = recording(plan, partial(apply_replan, app, plan), moved)
     follow_lines = follow(app, role, team, reads.order(), plan.applied_to(events), [t.day for t in plan.moves])
     return "; ".join([done, *follow_lines])

@@ -15,18 +15,22 @@ def calendar_replan(
     """Move planned turns now (leavers, joiners, absences); fill gaps.
 
     Re-derives the planned events beyond the freeze window, as `rotate` does every week, and lists
-    each turn it moves: date, who before and after, and why. Asks before writing (--yes skips the
-    question). --json prints the plan and what was written.
+    each turn it moves: date, who before and after, and why; whoever's dates move is told (roles
+    with `slack.dm`). Asks before writing (--yes skips the question). --json prints the plan and
+    what was done.
 
     Examples:
         rolebot calendar replan support-triager --dry-run
         rolebot calendar replan support-triager --yes
         rolebot calendar replan support-triager --dry-run --json
     """
+    from functools import partial
+
     from rolebot import payloads
     from rolebot.apply import apply_replan
+    from rolebot.jobs.moved import write_and_tell
     from rolebot.jobs.shift import follow, read_role, replan_role
-    from rolebot.output import confirm, emit_json, show_unsent
+    from rolebot.output import check_steps, confirm, emit_json, preview_moved, show_steps, show_unsent
     from rolebot.reads import role_and_state
     from rolebot.render import replan_table
 
@@ -34,29 +38,26 @@ def calendar_replan(
     config_role, team = role_and_state(app, role)
     reads = read_role(app, config_role, team)
     plan = replan_role(app, config_role, team, reads, team.away)
-    result: str | None = None
-    done: list[str] = []
-
-    def finish() -> None:
-        if as_json:
-            emit_json({**payloads.replan(plan), "dry_run": dry_run, "result": result, "follow": done})
-
     app.show(replan_table(plan), as_json=as_json)
     if dry_run or not plan.changed:
         if dry_run:
+            preview_moved(app, plan, to_stderr=as_json)
             app.say("dry run: nothing was changed")
-        finish()
+        if as_json:
+            emit_json(payloads.replan_run(plan, dry_run, (), ()))
         return
     count = len(plan.creates) + len(plan.updates)
     if not confirm(app, f"Write {count} event(s)?", yes):
         app.say("nothing written")
         raise typer.Exit(1)
-    result = apply_replan(app, plan)
-    app.say(f"✓ calendar: {result}", style="green")
+    steps = write_and_tell(app, plan, partial(apply_replan, app, plan))
+    show_steps(app, steps, to_stderr=as_json)
     moved = [t.day for t in plan.moves]
     events = reads.events.result() if reads.events is not None else []
-    done = follow(app, config_role, team, reads.order(), plan.applied_to(events), moved)
-    show_unsent(app, as_json=as_json)
+    done = follow(app, config_role, team, reads.order(), plan.applied_to(events), moved) if steps[0].ok else []
+    show_unsent(app, to_stderr=as_json)  # with --json, stdout is the JSON
     for line in done:
         app.say(f"✓ {line}", style="green")
-    finish()
+    if as_json:
+        emit_json(payloads.replan_run(plan, dry_run, steps, done))
+    check_steps(steps)

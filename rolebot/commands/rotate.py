@@ -68,7 +68,7 @@ def rotate_command(
     run = run_rotate(options, app, on_planned=lambda planned: show_plans(app, planned, dry_run, full, as_json))
     if dry_run:
         app.say("dry run: nothing was changed")
-    show_unsent(app, as_json=as_json)
+    show_unsent(app, to_stderr=as_json)
     say_steps(app, run.steps)
     write_step_summary(app, run, dry_run)
     if as_json:
@@ -107,9 +107,10 @@ def show_plans(app: AppContext, run: RotateRun, dry_run: bool, full: bool, as_js
 
 
 def show_slack_plans(app: AppContext, run: RotateRun, as_json: bool) -> None:
-    """For a dry run: the on-call group's members, the announcement and the direct message."""
-    from rolebot.jobs.rotate import ANNOUNCE, DM, ONCALL
-    from rolebot.render import group_preview, notice_preview
+    """For a dry run: the on-call group's members, the announcement, the direct message, and the
+    messages to whoever's dates the replan moves."""
+    from rolebot.jobs.rotate import ANNOUNCE, DATES_MOVED, DM, ONCALL
+    from rolebot.render import group_preview, moved_preview, notice_preview
 
     group = run.plan(ONCALL)
     if group is not None:
@@ -118,6 +119,9 @@ def show_slack_plans(app: AppContext, run: RotateRun, as_json: bool) -> None:
         notice = run.plan(step)
         if notice is not None:
             app.show(notice_preview(notice, app.services.is_live("messenger")), as_json=as_json)
+    moved = run.plan(DATES_MOVED)
+    if moved is not None:
+        app.show(moved_preview(moved.notices(), app.services.is_live("messenger")), as_json=as_json)
 
 
 def write_step_summary(app: AppContext, run: RotateRun, dry_run: bool) -> None:

@@ -12,7 +12,6 @@ from rolebot.output import app_context, handle_errors
 from rolebot.params import AsJson
 
 if TYPE_CHECKING:
-    from rolebot.config import Config
     from rolebot.context import AppContext, ServiceKind
 
 secrets_app = typer.Typer(help="Inspect credentials without showing them.", no_args_is_help=True, rich_markup_mode=None)
@@ -105,10 +104,11 @@ def report_scopes(
     """Show the Slack scopes the configured features need, and which the token has when Slack can be
     asked; the same as JSON-ready data, and the error to end with if the token lacks some, or Slack
     could not tell."""
+    from rolebot.preflight import scopes_needed
     from rolebot.render import scopes_table
     from rolebot.services.secrets import SLACK_TOKEN
 
-    needed = scopes_needed(app.config)
+    needed = scopes_needed(app.config.roles.values())
     has, unchecked = token_scopes(app) if token_ok else (None, RolebotError("the Slack bot token cannot be used"))
     app.show(scopes_table(needed, has, unchecked.message if unchecked else ""), as_json=as_json)
     data: dict[str, object] = {
@@ -131,23 +131,6 @@ def report_scopes(
             f"the Slack bot token's scopes could not be checked: {unchecked.message}", unchecked.hint
         )
     return data, None
-
-
-def scopes_needed(config: Config) -> dict[str, list[str]]:
-    """Each Slack scope the configured features need → what needs it (`members`, `<role>: dm`…)."""
-    from rolebot.services.slack import FEATURE_SCOPES
-
-    uses: list[tuple[str, str]] = [("members", "members")]
-    for role in config.roles.values():
-        slack = role.slack
-        wanted = {"oncall_usergroup": slack.oncall_usergroup, "announce_channel": slack.announce_channel}
-        features = [name for name, value in wanted.items() if value is not None] + (["dm"] if slack.dm else [])
-        uses.extend((feature, f"{role.key}: {feature}") for feature in features)
-    needed: dict[str, list[str]] = {}
-    for feature, use in uses:
-        for scope in sorted(FEATURE_SCOPES[feature]):
-            needed.setdefault(scope, []).append(use)
-    return dict(sorted(needed.items()))
 
 
 def token_scopes(app: AppContext) -> tuple[frozenset[str] | None, RolebotError | None]:

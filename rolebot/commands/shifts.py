@@ -16,6 +16,7 @@ from rolebot.params import AsJson, DryRun, RoleArg
 
 if TYPE_CHECKING:
     from rolebot.context import AppContext
+    from rolebot.jobs.steps import StepResult
     from rolebot.reads import Reads
     from rolebot.shifts import ShiftPlan
     from rolebot.state import TeamState
@@ -93,25 +94,33 @@ def cover_command(
 def _finish(
     app: AppContext, team: TeamState, reads: Reads, plan: ShiftPlan, dry_run: bool, rotated: object, as_json: bool
 ) -> None:
-    """Show the plan; unless a dry run, write it and let the state and the standup follow."""
+    """Show the plan; unless a dry run, write it, tell whoever's dates moved, and let the state and
+    the standup follow."""
+    from functools import partial
+
     from rolebot import payloads
+    from rolebot.jobs.moved import write_and_tell
     from rolebot.jobs.shift import events_after, follow, write_updates
-    from rolebot.output import emit_json, show_unsent
+    from rolebot.output import check_steps, emit_json, preview_moved, show_steps, show_unsent
     from rolebot.render import shift_table
 
     app.show(shift_table(plan), as_json=as_json)
     if rotated in plan.days and plan.changed:
         app.say(f"note: {rotated} is the handoff the state was last rotated for: the state and the standup follow")
-    result: str | None = None
+    steps: tuple[StepResult, ...] = ()
     done: list[str] = []
     if dry_run:
+        if plan.changed:
+            preview_moved(app, plan, to_stderr=as_json)
         app.say("dry run: nothing was changed")
     elif plan.changed:
-        result = write_updates(app, plan.updates)
-        app.say(f"✓ calendar: {result}", style="green")
-        done = follow(app, plan.role, team, reads.order(), events_after(reads, plan.updates), plan.days)
-        show_unsent(app, as_json=as_json)
+        steps = write_and_tell(app, plan, partial(write_updates, app, plan.updates))
+        show_steps(app, steps, to_stderr=as_json)
+        if steps[0].ok:
+            done = follow(app, plan.role, team, reads.order(), events_after(reads, plan.updates), plan.days)
+        show_unsent(app, to_stderr=as_json)
         for line in done:
             app.say(f"✓ {line}", style="green")
     if as_json:
-        emit_json(payloads.shift(plan, dry_run, result, done))
+        emit_json(payloads.shift(plan, dry_run, steps, done))
+    check_steps(steps)

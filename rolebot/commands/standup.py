@@ -47,7 +47,7 @@ def standup_command(
         app.show(standup_preview(change), as_json=as_json)
     else:
         done = apply_standup(app, change)
-        show_unsent(app, as_json=as_json)
+        show_unsent(app, to_stderr=as_json)
         app.say(f"✓ standup: {done}", style="green")
     if as_json:
         emit_json({"role": config_role.key, "dry_run": dry_run, "standup": payloads.standup(change), "result": done})

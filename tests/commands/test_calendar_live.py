@@ -87,6 +87,7 @@ def assert_clean_failure(result: Result, google: FakeGoogle, before: dict[str, b
 # --- the weekly job -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_weekly_rotations_keep_the_horizon_filled(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:
@@ -278,17 +279,41 @@ def _failing(google: FakeGoogle, env: dict[str, str]) -> None:
     google.server_errors(1000, 503)
 
 
-FAILURES: dict[str, tuple[Callable[[FakeGoogle, dict[str, str]], None], str]] = {
-    "rejected": (_reject, "the service account's credentials were rejected (HTTP 401 authError)"),
-    "not shared": (_unshare, "calendar not found, or not shared with the service account (HTTP 404 notFound)"),
-    "revoked": (_revoke, "Google's token endpoint refused the service account key (invalid_grant)"),
-    "unreachable": (_unreachable, "(connection refused) after 5 tries to list the calendar's events"),
+TOKEN = ("POST", "/token")
+LIST = ("GET", "/calendar/v3/calendars/*/events")
+BATCH = ("POST", "/batch/calendar/v3")
+Requests = tuple[tuple[tuple[str, str], int | None], ...]
+
+FAILURES: dict[str, tuple[Callable[[FakeGoogle, dict[str, str]], None], str, Requests]] = {
+    # What reaches the fake: every command lists first and never writes after a failure. A 401
+    # is retried only by google-auth's own token refresh, so its counts are google-auth's.
+    "rejected": (
+        _reject,
+        "the service account's credentials were rejected (HTTP 401 authError)",
+        ((TOKEN, None), (LIST, None)),
+    ),
+    "not shared": (
+        _unshare,
+        "calendar not found, or not shared with the service account (HTTP 404 notFound)",
+        ((TOKEN, 1), (LIST, 1)),
+    ),
+    "revoked": (_revoke, "Google's token endpoint refused the service account key (invalid_grant)", ((TOKEN, 1),)),
+    "unreachable": (_unreachable, "(connection refused) after 5 tries to list the calendar's events", ((TOKEN, 1),)),
     "rate limited": (
         _rate_limited,
         "rate limit hit (HTTP 429 rateLimitExceeded) and still in force after 60 s of retries",
+        ((TOKEN, 1), (LIST, None)),  # as many tries as 60 s of jittered backoff hold
     ),
-    "failing": (_failing, "Google is failing (HTTP 503) after 5 tries"),
+    "failing": (_failing, "Google is failing (HTTP 503) after 5 tries", ((TOKEN, 1), (LIST, 5))),
 }
+
+
+def expect(google: FakeGoogle, requests: Requests) -> None:
+    """The requests that must reach the fake Google, and no other: checked when the test ends."""
+    assert google.server is not None
+    for (method, path), times in requests:
+        google.server.expect(method, path, times)
+    google.server.expect_nothing_else()
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -302,8 +327,9 @@ def test_failures_are_one_clear_error_line(
     command: str,
     failure: str,
 ) -> None:
-    setup, expected = FAILURES[failure]
+    setup, expected, requests = FAILURES[failure]
     setup(google, env)
+    expect(google, requests)
     before = snapshot_files(demo)
 
     result = rolebot("--today", TODAY.isoformat(), *COMMANDS[command], env=env)
@@ -326,6 +352,9 @@ def test_an_event_that_cannot_be_created_is_named_and_a_rerun_finishes(
 ) -> None:
     stuck = date(2026, 12, 9)
     google.server_errors(5, 500, event_id=event_id("support-triager", stuck))
+    # Each run: a token and a listing; then five batches (the stuck event tried five times),
+    # and one on the re-run.
+    expect(google, ((TOKEN, 2), (LIST, 2), (BATCH, 5 + 1)))
     bulk = ("--today", TODAY.isoformat(), "calendar", "bulk", "support-triager", "-n", "3", "--start", "2026-12-02")
     before = snapshot_files(demo)
 

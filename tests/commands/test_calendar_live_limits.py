@@ -164,6 +164,7 @@ def test_a_date_whose_id_google_keeps_reserved_gets_its_event_under_the_second_i
     assert event_id("support-triager", purged) not in ids
 
 
+@pytest.mark.slow  # waits out a real time limit
 def test_a_trickling_google_ends_the_command_at_its_time_limit(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:

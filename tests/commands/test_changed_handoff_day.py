@@ -23,7 +23,7 @@ def flat(text: str) -> str:
 
 
 def test_weekly_role_moved_to_mondays(rotated: Path, tmp_path: Path, rolebot: Invoke) -> None:
-    (tmp_path / "rolebot.toml").write_text('[roles.support-triager]\nweekday = "monday"\n')
+    (tmp_path / "rolebot.toml").write_text('[roles.support-triager]\nweekday = "monday"\n[roles.meeting-facilitator]\n')
     schedule = rolebot("--today", "2026-12-03", "schedule", "support-triager", "-n", "2")
     assert schedule.exit_code == 0, schedule.output
     assert "2026-12-07   Dana Kowalski (U05DAN3456)   Chen Wei (U05CHE9012)" in schedule.stdout
@@ -41,7 +41,7 @@ def test_weekly_role_moved_to_mondays(rotated: Path, tmp_path: Path, rolebot: In
 
 
 def test_monthly_role_moved_to_the_15th(rotated: Path, tmp_path: Path, rolebot: Invoke) -> None:
-    (tmp_path / "rolebot.toml").write_text("[roles.meeting-facilitator]\nday_of_month = 15\n")
+    (tmp_path / "rolebot.toml").write_text("[roles.meeting-facilitator]\nday_of_month = 15\n[roles.support-triager]\n")
     schedule = rolebot("--today", "2026-12-03", "schedule", "meeting-facilitator", "-n", "2")
     assert schedule.exit_code == 0, schedule.output
     assert "2026-12-15" in schedule.stdout

@@ -1,7 +1,11 @@
-"""The weekly job with every service live: credentials decrypted by the real sops binary (the
-test-only age key), Slack, Google Calendar and Geekbot all fakes on real sockets.
+"""The weekly job with every service live: Slack, Google Calendar and Geekbot all fakes on real
+sockets. This is what GitHub Actions runs every Monday (`ROLEBOT_BACKEND=live`), end to end.
 
-This is what GitHub Actions runs every Monday (`ROLEBOT_BACKEND=live`), end to end.
+The credentials come from the environment (ROLEBOT_SLACK_TOKEN, ROLEBOT_GEEKBOT_TOKEN,
+ROLEBOT_CALENDAR_ID, ROLEBOT_GOOGLE_CREDENTIALS naming a key file), so runs in a loop cost no
+decryption; one test, the one about secrets, takes them the way GitHub Actions does: files
+encrypted with sops in a secrets directory, decrypted by the real sops binary with the
+test-only age key.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from tests.fakes.server import FakeServer
 from tests.fakes.slack import TOKEN as SLACK_TOKEN
 from tests.fakes.slack import FakeSlack, demo_workspace
 from tests.sops import AGE_KEY, encrypt
+
+pytestmark = pytest.mark.slow  # every service on a real socket, whole weekly jobs
 
 MONDAY = date(2026, 11, 30)
 STANDUP = "SupportTriagerStandup"
@@ -58,25 +64,55 @@ class Live:
 
 
 @pytest.fixture
-def live(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
+def services() -> Iterator[tuple[FakeSlack, FakeGoogle, FakeGeekbot, dict[str, str]]]:
+    """The three fakes, served, and the environment that points rolebot at them."""
     slack, google, geekbot = demo_workspace(), FakeGoogle(), FakeGeekbot()
     seed_team_calendar(google)
     with FakeServer(slack) as slack_server, google.serve() as google_server, FakeServer(geekbot) as geekbot_server:
-        key = google.key_for(google_server)
-        secrets = tmp_path / "secrets"
-        encrypt(secrets / "slack_bot_token.json", {"slack_bot_token": SLACK_TOKEN})
-        encrypt(secrets / "geekbot_api_token.json", {"geekbot_api_token": DEMO_KEY})
-        encrypt(secrets / "calendar_id.json", {"calendar_id": google.calendar_id})
-        encrypt(secrets / "gcp_service_account.json", key)
-        monkeypatch.setenv("HOME", str(tmp_path / "home"))
         env = {
             "ROLEBOT_BACKEND": "live",
-            "SOPS_AGE_KEY_FILE": str(AGE_KEY),
             "ROLEBOT_SLACK_API_URL": f"{slack_server.url}/api/",
             "ROLEBOT_GOOGLE_API_URL": google_server.url,
             "ROLEBOT_GEEKBOT_API_URL": geekbot_server.url,
         }
-        yield Live(slack, google, geekbot, env, demo / "team-roles.json", key)
+        yield slack, google, geekbot, env
+
+
+@pytest.fixture
+def live(services: tuple[FakeSlack, FakeGoogle, FakeGeekbot, dict[str, str]], demo: Path, tmp_path: Path) -> Live:
+    """Every service live, the credentials in the environment."""
+    slack, google, geekbot, env = services
+    key = google.key_for()
+    key_file = tmp_path / "keys" / "rolebot-test-service-account.json"
+    key_file.parent.mkdir()
+    key_file.write_text(json.dumps(key))
+    credentials = {
+        "ROLEBOT_SLACK_TOKEN": SLACK_TOKEN,
+        "ROLEBOT_GEEKBOT_TOKEN": DEMO_KEY,
+        "ROLEBOT_CALENDAR_ID": google.calendar_id,
+        "ROLEBOT_GOOGLE_CREDENTIALS": str(key_file),
+    }
+    return Live(slack, google, geekbot, env | credentials, demo / "team-roles.json", key)
+
+
+@pytest.fixture
+def live_sops(
+    services: tuple[FakeSlack, FakeGoogle, FakeGeekbot, dict[str, str]],
+    demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Live:
+    """Every service live, the credentials in sops-encrypted files, as in GitHub Actions."""
+    slack, google, geekbot, env = services
+    key = google.key_for()
+    secrets = tmp_path / "secrets"
+    encrypt(secrets / "slack_bot_token.json", {"slack_bot_token": SLACK_TOKEN})
+    encrypt(secrets / "geekbot_api_token.json", {"geekbot_api_token": DEMO_KEY})
+    encrypt(secrets / "calendar_id.json", {"calendar_id": google.calendar_id})
+    encrypt(secrets / "gcp_service_account.json", key)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    env = env | {"SOPS_AGE_KEY_FILE": str(AGE_KEY)}
+    return Live(slack, google, geekbot, env, demo / "team-roles.json", key)
 
 
 def lines(result: Result, mark: str) -> list[str]:
@@ -173,7 +209,8 @@ def test_a_failing_service_stops_only_its_steps_and_the_next_run_completes_the_j
     assert starts[-1] == date(2027, 11, 24)  # the horizon is filled
 
 
-def test_no_secret_ever_appears_in_output_or_the_step_summary(live: Live, rolebot: Invoke, tmp_path: Path) -> None:
+def test_no_secret_ever_appears_in_output_or_the_step_summary(live_sops: Live, rolebot: Invoke, tmp_path: Path) -> None:
+    live = live_sops
     summary = tmp_path / "summary.md"
     live.env["GITHUB_STEP_SUMMARY"] = str(summary)
     outputs = [live.run(rolebot, "-v", "rotate", "support-triager"), live.run(rolebot, "-v", "secrets", "check")]

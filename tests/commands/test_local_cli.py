@@ -64,6 +64,7 @@ def test_rotate_then_rerun_changes_nothing(demo: Path, rolebot: Invoke, snapshot
     assert snapshot_files(demo) == before
 
 
+@pytest.mark.slow
 def test_ten_weekly_runs_give_the_right_pairs_and_a_clean_calendar(demo: Path, rolebot: Invoke, snapshot_files) -> None:
     order = ["Ada Okafor", "Bruno Silva", "Chen Wei", "Dana Kowalski", "Emeka Nwosu", "Farah Haddad"]
     for week in range(10):

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import Result
 
 from tests.conftest import Invoke, Sleeps, one_error_line, read_json
-from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_port_url
+from tests.fakes.server import FakeServer, closed_port_url
 from tests.fakes.slack import TOKEN, FakeSlack, demo_workspace, human
 from tests.fakes.slow import SlowServer
 
@@ -36,32 +36,10 @@ def slack() -> FakeSlack:
     return demo_workspace()
 
 
-class Switchboard:
-    """Routes the module's one server to the current test's fake Slack workspace."""
-
-    def __init__(self) -> None:
-        self.fake: FakeSlack | None = None
-
-    def __call__(self, request: FakeRequest) -> FakeResponse:
-        assert self.fake is not None, "a request arrived between tests"
-        return self.fake(request)
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[tuple[FakeServer, Switchboard]]:
-    # One server per module: stopping a server waits out its 0.5 s poll interval.
-    board = Switchboard()
-    with FakeServer(board) as server:
-        yield server, board
-
-
 @pytest.fixture
-def server(running: tuple[FakeServer, Switchboard], slack: FakeSlack) -> Iterator[FakeServer]:
-    fake_server, board = running
-    board.fake = slack
-    fake_server.requests.clear()
-    yield fake_server
-    board.fake = None
+def server(slack: FakeSlack) -> Iterator[FakeServer]:
+    with FakeServer(slack) as running:
+        yield running
 
 
 @pytest.fixture
@@ -225,8 +203,11 @@ def test_calendar_bulk_for_a_year_reads_the_members_with_two_slack_requests(
 
 
 def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state(
-    rolebot: Invoke, env: dict[str, str], demo: Path, snapshot_files: Snapshot
+    rolebot: Invoke, env: dict[str, str], server: FakeServer, demo: Path, snapshot_files: Snapshot
 ) -> None:
+    for method in ("usergroups.list", "users.list"):  # once each: a refused token is not retried
+        server.expect("GET", f"/api/{method}")
+    server.expect_nothing_else()
     before = snapshot_files(demo)
     bad = env | {"ROLEBOT_BACKEND": "auto", "ROLEBOT_SLACK_TOKEN": "xoxb-0000-revoked-token"}
     result = rolebot("--today", "2026-11-30", "rotate", "support-triager", env=bad)
@@ -243,6 +224,8 @@ def test_rotate_with_a_refused_token_fails_in_one_error_line_and_keeps_the_state
 class Case:
     setup: Callable[[FakeSlack], None]
     message: str
+    tries: int = 1
+    """How often usergroups.list and the first users.list page (asked at once) are each sent."""
     sleeps: list[float] | None = None
     refused: bool = False
 
@@ -279,16 +262,17 @@ CASES = {
     "429 forever": Case(
         lambda f: f.rate_limit(times=None, retry_after=3),
         "Error: Slack: rate limit hit and still in force after 5 tries (HTTP 429) — wait a few minutes",
+        tries=5,
         sleeps=[3.0] * 8,  # usergroups.list and the first users.list page, each tried 5 times at once
     ),
     "503 forever": Case(
-        lambda f: f.server_error(503, times=None), "Error: Slack: the service is failing (HTTP 503, 5 tries)"
+        lambda f: f.server_error(503, times=None), "Error: Slack: the service is failing (HTTP 503, 5 tries)", tries=5
     ),
     "html page": Case(
         lambda f: f.html_page(200, times=None),
         "Error: Slack: usergroups.list got HTTP 200 with a body that is not a Slack API answer (text/html)",
     ),
-    "connection refused": Case(lambda f: None, "Error: Slack: cannot reach 127.0.0.1:", refused=True),
+    "connection refused": Case(lambda f: None, "Error: Slack: cannot reach 127.0.0.1:", tries=0, refused=True),
 }
 
 COMMANDS = {
@@ -305,6 +289,7 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
     command: str,
     rolebot: Invoke,
     env: dict[str, str],
+    server: FakeServer,
     slack: FakeSlack,
     sleeps: Sleeps,
     demo: Path,
@@ -312,6 +297,9 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
 ) -> None:
     scenario = CASES[case]
     scenario.setup(slack)
+    for method in ("usergroups.list", "users.list"):  # a failure stops the reading: no other request
+        server.expect("GET", f"/api/{method}", scenario.tries)
+    server.expect_nothing_else()
     if scenario.refused:
         env = env | {"ROLEBOT_SLACK_API_URL": f"{closed_port_url()}/api/"}
     before = snapshot_files(demo)
@@ -324,6 +312,7 @@ def test_each_slack_failure_is_one_error_line_exit_1_and_no_change(
         assert sleeps.calls == scenario.sleeps
 
 
+@pytest.mark.slow  # waits out a real time limit
 def test_a_slack_trickling_its_answer_ends_at_rolebot_timeout_in_one_error_line(
     rolebot: Invoke, demo: Path, snapshot_files: Snapshot
 ) -> None:

@@ -13,7 +13,7 @@ from tests.fakes.google import FakeGoogle
 from tests.fakes.server import FakeServer
 from tests.fakes.slack import TOKEN, demo_workspace
 
-NO_GEEKBOT = "[roles.support-triager.standup]\nenabled = false\n"
+NO_GEEKBOT = "[roles.support-triager.standup]\nenabled = false\n[roles.meeting-facilitator]\n"  # the demo has both
 
 
 def test_the_weekly_job_runs_live_without_a_geekbot_key_and_asks_geekbot_nothing(
@@ -72,6 +72,7 @@ def test_a_new_role_without_standup_settings_runs_on_slack_alone(demo: Path, tmp
         '[roles.on-call]\ntitle = "On Call"\nstate_key = "on_call"\nusergroup = "support-triagers"\n'
         'cadence = "weekly"\nweekday = "monday"\ntenure = 1\nhorizon = 4\n'
         '[roles.on-call.slack]\nannounce_channel = "#ops"\n'
+        "[roles.support-triager]\n[roles.meeting-facilitator]\n"  # the demo state holds them
     )
     result = rolebot("--backend", "local", "--today", "2026-11-30", "rotate", "on-call")
     assert result.exit_code == 0, result.output

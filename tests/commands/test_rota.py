@@ -309,7 +309,7 @@ def test_the_live_replan_of_fifty_moved_events_is_one_batch_request(
                 "ROLEBOT_GOOGLE_CREDENTIALS": str(key),
             },
         )
-        (tmp_path / "rolebot.toml").write_text("[roles.support-triager]\nhorizon = 70\n")
+        (tmp_path / "rolebot.toml").write_text("[roles.support-triager]\nhorizon = 70\n[roles.meeting-facilitator]\n")
         filled(rolebot, live)
         assert fake.batch_sizes == [71]
         set_group(demo, [ADA, BRUNO, CHEN, DANA, EMEKA])  # Farah left: every turn after the window moves

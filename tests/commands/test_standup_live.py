@@ -253,29 +253,55 @@ def _duplicates(fake: FakeGeekbot, server: FakeServer, env: dict[str, str]) -> N
     fake.seed(owner=ADA, name=NAME, users=[BRUNO, DEMO_OWNER])  # someone else's: never touched
 
 
+TEAMS = "GET /v1/me/teams"
+LIST = "GET /v1/standups"
+OWNER = "GET /v1/me"
+CREATE = "POST /v1/standups"
+UPDATE = "PATCH /v1/standups/*"
+
+# Each case: its setup, the error it ends in, and the requests that reach Geekbot (no other).
 ERRORS: list[Any] = [
     pytest.param(
         _wrong_key,
         "refused reading the key owner's teams: the API key is not valid (HTTP 401: Unauthorized)",
+        {TEAMS: 1},
         id="bad-key",
     ),
     pytest.param(
         _not_in_team,
         f"rejected creating the standup {NAME} (HTTP 400): User {BRUNO} is not a member of the team",
+        {TEAMS: 1, LIST: 1, CREATE: 1},
         id="validation",
     ),
-    pytest.param(_no_api_on_plan, "(HTTP 403: Your plan does not include API access)", id="plan"),
-    pytest.param(_deleted_meanwhile, "no longer exists (HTTP 404: Standup not found)", id="gone"),
-    pytest.param(_no_edit_right, "or its owner may not edit this standup", id="no-edit-right"),
-    pytest.param(_rate_limited, "rate limit hit and still in force after 5 tries (HTTP 429)", id="rate-limit"),
-    pytest.param(_failing, "the service is failing (HTTP 500, 5 tries)", id="5xx"),
-    pytest.param(_failing_creates, "nothing was created", id="5xx-on-create"),
-    pytest.param(_moved, "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/me/teams)", id="redirect"),
-    pytest.param(_duplicates, f"2 standups are called {NAME}", id="duplicates"),
+    pytest.param(_no_api_on_plan, "(HTTP 403: Your plan does not include API access)", {TEAMS: 1}, id="plan"),
+    pytest.param(
+        _deleted_meanwhile,
+        "no longer exists (HTTP 404: Standup not found)",
+        {TEAMS: 1, LIST: 1, UPDATE: 1},
+        id="gone",
+    ),
+    pytest.param(
+        _no_edit_right, "or its owner may not edit this standup", {TEAMS: 1, LIST: 1, UPDATE: 1}, id="no-edit-right"
+    ),
+    pytest.param(
+        _rate_limited, "rate limit hit and still in force after 5 tries (HTTP 429)", {TEAMS: 5}, id="rate-limit"
+    ),
+    pytest.param(_failing, "the service is failing (HTTP 500, 5 tries)", {TEAMS: 5}, id="5xx"),
+    # Three creates, each followed by a listing that checks it did not happen after all.
+    pytest.param(
+        _failing_creates,
+        "nothing was created",
+        {TEAMS: 1, LIST: 1 + 3, CREATE: 3, OWNER: 1},
+        id="5xx-on-create",
+    ),
+    pytest.param(
+        _moved, "unexpected redirect (HTTP 301 to https://api.geekbot.com/v1/me/teams)", {TEAMS: 1}, id="redirect"
+    ),
+    pytest.param(_duplicates, f"2 standups are called {NAME}", {TEAMS: 1, LIST: 1, OWNER: 1}, id="duplicates"),
 ]
 
 
-@pytest.mark.parametrize(("setup", "expected"), ERRORS)
+@pytest.mark.parametrize(("setup", "expected", "requests"), ERRORS)
 def test_each_error_is_one_clear_line(
     demo: Path,
     rolebot: Invoke,
@@ -285,7 +311,12 @@ def test_each_error_is_one_clear_line(
     snapshot_files: Callable[[Path], dict[str, bytes]],
     setup: Setup,
     expected: str,
+    requests: dict[str, int],
 ) -> None:
+    for request, times in requests.items():
+        method, path = request.split(" ", 1)
+        server.expect(method, path, times)
+    server.expect_nothing_else()
     setup(fake, server, env)
     standups_before = {name: fake.named(name) for name in {s["name"] for s in fake.standups.values()}}
     files_before = snapshot_files(demo)

@@ -1,1 +1,1 @@
-"""Fakes of the services that speak their real wire protocols (see ../shared/api/)."""
+"""Fakes of the services rolebot talks to, speaking their real wire protocols (see README.md)."""

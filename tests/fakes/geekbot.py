@@ -1,4 +1,4 @@
-"""A fake Geekbot v1 API that behaves as the real one does (see shared/api/geekbot.md).
+"""A fake Geekbot v1 API that behaves as the real one does (the protocol facts: README.md).
 
 Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it reproduces:
 
@@ -10,6 +10,8 @@ Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it repr
 * `GET /v1/standups/{id}` answers 404 for a standup the key owner does not take part in,
   as for one that does not exist (admins included: they see others' only in the listing);
 * `GET /v1/me` (the key owner and the team) and `GET /v1/me/teams` (`is_admin`);
+* a team whose plan has no API access (`api_access=False`): 403 on every call with a valid key
+  (401 still comes first for a bad key), as API-FACTS.md says of `GET /v1/me`;
 * questions whose `text` is null (templates, random questions), when seeded so;
 * `POST /v1/standups` answers **200** with the standup; `wait_time` goes in as minutes and
   comes out as seconds (`null` and `-1` come out as `-1`); questions go in as
@@ -20,7 +22,7 @@ Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it repr
   `Not found`; a key whose owner is neither a member nor the creator of the standup gets
   401 on writes;
 * standup IDs given out in increasing order;
-* the validation errors of the notes, with Geekbot's own wording (typos included);
+* the validation errors Geekbot documents, in Geekbot's own wording (typos included);
 * 301 to the same path without its trailing slash, and to another host for a "moved" one;
 * faults to inject: N or unlimited error answers (429 with `Retry-After`, 5xx, ...), and
   errors sent *after* a write was done (the write happened, the answer was lost);
@@ -30,8 +32,8 @@ Use it with `FakeServer(fake)` or `mock_transport(Recorder(fake))`. What it repr
 Whether an admin may read (`GET /v1/standups/{id}`) or edit a standup they take no part in
 is not documented; the fake answers as for anyone else (404, 401), which is the stricter case.
 
-Messages the notes do not give (missing name or channel, unknown users, bad day names)
-are worded here and marked as the fake's own.
+Messages Geekbot's references do not give (missing name or channel, unknown users, bad day
+names) are worded here and marked as the fake's own.
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ class FakeGeekbot:
         channels: Mapping[str, Iterable[str]] | None = None,
         first_id: int = 3221,
         team: tuple[int, str] = (456, "Demo team"),
+        api_access: bool = True,
     ) -> None:
         self.keys = dict(keys) if keys is not None else {DEMO_KEY: DEMO_OWNER}
         admin_ids = set(admins)
@@ -141,6 +144,9 @@ class FakeGeekbot:
         self.faults: list[Fault] = []
         self.moved_hosts: dict[str, str] = {}
         self.team = {"id": team[0], "name": team[1]}
+        self.api_access = api_access
+        """False: the team's plan has no API access (free plans since 2025): every call with a valid key
+        gets 403."""
         self._held: threading.Barrier | None = None
         self._standup_ids = itertools.count(first_id)
         self._question_ids = itertools.count(6143977)
@@ -216,6 +222,8 @@ class FakeGeekbot:
         owner = self.keys.get(request.header("authorization") or "")
         if owner is None:
             return error(401, "Unauthorized")
+        if not self.api_access:
+            return error(403, "API access is not available on your current plan")  # the fake's own wording
         response = self._route(request, owner)
         if request.method != "GET" and 200 <= response.status < 300:
             lost = next((f for f in self.faults if f.matches(request, after_write=True)), None)

@@ -5,19 +5,33 @@
   reach it through ROLEBOT_*_API_URL;
 * `mock_transport(handler)`: an `httpx.MockTransport`, for fast tests of httpx clients.
 
-A handler takes a `FakeRequest` and returns a `FakeResponse`. Every request is recorded.
+A handler takes a `FakeRequest` and returns a `FakeResponse`. Every request goes through a
+`Recorder`, which keeps it. A test can tell a recorder (or a server) which requests it must
+receive, as GitHub CLI's `httpmock.Registry` does with its stubs:
+
+    server.expect("POST", "/api/chat.postMessage")          # exactly once
+    server.expect("GET", "/v1/standups", times=4)           # exactly four times
+    server.expect("GET", "/calendar/v3/calendars/*/events", times=None)  # at least once
+    server.expect_nothing_else()                            # any other request is a failure
+
+The `expected_requests` fixture (tests/conftest.py, used by every test) checks them when the
+test ends: an expectation never met, or an unexpected request, fails the test.
 """
 
 from __future__ import annotations
 
 import json
+import selectors
 import socket
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import groupby
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -72,18 +86,99 @@ class FakeResponse:
 Handler = Callable[[FakeRequest], FakeResponse]
 
 
+@dataclass(frozen=True)
+class Expectation:
+    """`times` requests (None: at least one) whose method is `method` and whose path matches
+    `path`, a shell-style pattern (`*` stands for any run of characters)."""
+
+    method: str
+    path: str
+    times: int | None = 1
+
+    def matches(self, request: FakeRequest) -> bool:
+        return request.method == self.method and fnmatchcase(request.path, self.path)
+
+    def met_by(self, count: int) -> bool:
+        return count > 0 if self.times is None else count == self.times
+
+    def __str__(self) -> str:
+        count = "at least once" if self.times is None else f"{self.times} time{'s' * (self.times != 1)}"
+        return f"{self.method} {self.path} ({count})"
+
+
 class Recorder:
-    """Keeps every request a fake received, in order."""
+    """Keeps every request a fake received, in order, and checks the ones a test expects."""
 
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
         self.requests: list[FakeRequest] = []
+        self.expectations: list[Expectation] = []
+        self.exclusive = False
         self._lock = threading.Lock()
 
     def __call__(self, request: FakeRequest) -> FakeResponse:
         with self._lock:
             self.requests.append(request)
         return self.handler(request)
+
+    def expect(self, method: str, path: str, times: int | None = 1) -> None:
+        """This test must make exactly `times` such requests (None: at least one), checked when it ends."""
+        if times is not None and times < 0:
+            raise ValueError("times is a count of requests")
+        self.expectations.append(Expectation(method.upper(), path, times))
+        _watch(self)
+
+    def expect_nothing_else(self) -> None:
+        """Any request that matches none of the expectations fails the test."""
+        self.exclusive = True
+        _watch(self)
+
+    def unmet(self) -> list[str]:
+        """What went against the expectations, one line each (empty: all met)."""
+        with self._lock:
+            made = list(self.requests)
+        problems = []
+        for expectation in self.expectations:
+            count = sum(expectation.matches(request) for request in made)
+            if not expectation.met_by(count):
+                problems.append(f"expected {expectation}, got {count}")
+        if self.exclusive:
+            problems.extend(
+                f"unexpected request {request.method} {request.path}"
+                for request in made
+                if not any(expectation.matches(request) for expectation in self.expectations)
+            )
+        if problems:
+            problems.append("requests made: " + _in_runs([f"{r.method} {r.path}" for r in made]))
+        return problems
+
+
+def _in_runs(calls: list[str]) -> str:
+    """`GET /a × 3, POST /b`: the calls in order, repeats counted."""
+    runs = [(call, len(list(repeats))) for call, repeats in groupby(calls)]
+    return ", ".join(call if count == 1 else f"{call} × {count}" for call, count in runs) or "none"
+
+
+_watched: list[Recorder] = []
+
+
+def _watch(recorder: Recorder) -> None:
+    if all(watched is not recorder for watched in _watched):
+        _watched.append(recorder)
+
+
+def verify_expectations() -> list[str]:
+    """Every unmet expectation of the recorders told to expect something since the last call.
+    The expectations are then forgotten, so a recorder can serve the next test afresh (the
+    `expected_requests` fixture calls this after each test)."""
+    recorders = list(_watched)
+    _watched.clear()
+    problems = []
+    for recorder in recorders:
+        problems.extend(recorder.unmet())
+        recorder.expectations.clear()
+        recorder.exclusive = False
+    return problems
 
 
 def mock_transport(handler: Handler) -> httpx.MockTransport:
@@ -148,26 +243,62 @@ class FakeServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
+        self._httpd.timeout = 0  # handle_request() never blocks: the loop below waits
         self.port = self._httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        # serve_forever() only notices shutdown() when its poll times out; a wake-up socket
+        # stops the loop at once, so a test pays nothing for each server it starts.
+        self._wake, self._waker = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def requests(self) -> list[FakeRequest]:
         return self.recorder.requests
+
+    def expect(self, method: str, path: str, times: int | None = 1) -> None:
+        """See `Recorder.expect`."""
+        self.recorder.expect(method, path, times)
+
+    def expect_nothing_else(self) -> None:
+        """See `Recorder.expect_nothing_else`."""
+        self.recorder.expect_nothing_else()
+
+    def _serve(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._httpd, selectors.EVENT_READ)
+            selector.register(self._wake, selectors.EVENT_READ)
+            while True:
+                ready = {key.fileobj for key, _ in selector.select()}
+                if self._wake in ready:
+                    return
+                self._httpd.handle_request()  # the listening socket is readable: accept at once
 
     def __enter__(self) -> FakeServer:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
+        self._waker.send(b"\0")
+        self._thread.join()
         self._httpd.server_close()
+        self._wake.close()
+        self._waker.close()
 
 
 def closed_port_url() -> str:
     """A URL where nothing listens: connections are refused."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{_unused_port()}"
+
+
+@cache
+def _unused_port() -> int:
+    # The socket stays bound (never listening) for the whole run, so no server started later,
+    # in this process or another, can take the port: connecting is always refused.
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    _held.append(holder)
+    port: int = holder.getsockname()[1]
+    return port
+
+
+_held: list[socket.socket] = []

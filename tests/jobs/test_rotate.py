@@ -20,7 +20,7 @@ Snapshot = Callable[[Path], dict[str, bytes]]
 def local_app(today: str = MONDAY, environ: dict[str, str] | None = None, sleeps: Sleeps | None = None) -> AppContext:
     return AppContext(
         options=GlobalOptions(today=today, backend=None if environ else "local"),
-        environ=environ or {},
+        environ={"ROLEBOT_STATE": "state/team-roles.json", **(environ or {})},  # the file itself, not a local copy
         sleep=sleeps or Sleeps(),
     )
 

@@ -27,6 +27,8 @@ MONDAY = date(2026, 11, 30)  # the demo state was rotated for Wed 25 Nov: this r
 CHANNEL = "C05FRESH01"  # #support-freshdesk, with the app in it
 ORDER = ["U05ADA1234", "U05BRU5678", "U05CHE9012", "U05DAN3456", "U05EME7890", "U05FAR2345"]
 CONFIG = """\
+[roles.meeting-facilitator]  # the demo state holds both roles
+
 [roles.support-triager]
 horizon = 4
 
@@ -94,6 +96,7 @@ def test_a_run_sets_the_group_announces_and_sends_the_dm_and_a_rerun_sends_nothi
         "✓ on-call group: @support-triager-oncall set to Chen Wei, Bruno Silva (1 added, 1 removed)",
         f"✓ announce: posted the announcement for Wednesday 2 December 2026 to #support-freshdesk (ts {post.ts})",
         "✓ dm: sent Chen Wei the direct message for Wednesday 2 December 2026",
+        "✓ dates moved: nobody's turns changed: no messages",
     ]
     assert workspace.oncall() == ["U05CHE9012", "U05BRU5678"]
     assert workspace.channel_posts() == [
@@ -112,6 +115,7 @@ def test_a_run_sets_the_group_announces_and_sends_the_dm_and_a_rerun_sends_nothi
         "✓ on-call group: @support-triager-oncall already has Chen Wei, Bruno Silva: nothing sent",
         "✓ announce: the announcement for Wednesday 2 December 2026 was sent already: nothing sent",
         "✓ dm: the direct message for Wednesday 2 December 2026 was sent already: nothing sent",
+        "✓ dates moved: nobody's turns changed: no messages",
     ]
     assert len(workspace.slack.posts) == 2
     assert len(workspace.slack.updates) == 1
@@ -184,9 +188,9 @@ def test_an_unknown_group_fails_that_step_only(workspace: Workspace, rolebot: In
         f"@meeting-facilitators, @{ONCALL}, @support-triagers) — check the handle (Slack → People → User groups) "
         "or the role's slack.oncall_usergroup in rolebot.toml"
     )
-    assert [line[:2] for line in lines] == ["✓ ", "✓ ", "✓ ", "✗ ", "✓ ", "✓ "]
+    assert [line[:2] for line in lines] == ["✓ ", "✓ ", "✓ ", "✗ ", "✓ ", "✓ ", "✓ "]
     assert len(workspace.slack.posts) == 2
-    assert "Error: 1 of 6 steps failed (on-call group)" in result.stderr
+    assert "Error: 1 of 7 steps failed (on-call group)" in result.stderr
 
 
 def test_a_missing_scope_names_it(workspace: Workspace, rolebot: Invoke) -> None:
@@ -267,7 +271,7 @@ def test_with_no_state_nothing_is_sent_because_nothing_could_be_recorded(workspa
 
 
 def test_without_slack_features_the_steps_are_not_there(workspace: Workspace, rolebot: Invoke, tmp_path: Path) -> None:
-    (tmp_path / "rolebot.toml").write_text("[roles.support-triager]\nhorizon = 4\n")
+    (tmp_path / "rolebot.toml").write_text("[roles.support-triager]\nhorizon = 4\n[roles.meeting-facilitator]\n")
     result = rolebot("--today", MONDAY.isoformat(), "rotate", "support-triager", env=workspace.env)
     assert result.exit_code == 0, result.output
     assert [line.split(":")[0] for line in step_lines(result)] == ["✓ state", "✓ standup", "✓ calendar"]
@@ -292,6 +296,7 @@ def test_a_state_write_that_fails_stops_the_slack_steps_too(workspace: Workspace
         "✗ on-call group: not done: same problem as the state step",
         "✗ announce: not done: same problem as the state step",
         "✗ dm: not done: same problem as the state step",
+        "✗ dates moved: not done: same problem as the state step",
     ]
     assert workspace.slack.posts == []
     assert workspace.slack.updates == []

@@ -12,6 +12,7 @@ from rolebot.redaction import Secret
 from rolebot.services.gcal import GoogleCalendar
 from tests.conftest import Sleeps
 from tests.fakes.google import FakeGoogle, load_test_key
+from tests.fakes.server import FakeServer
 from tests.helpers import TRIAGER
 
 ADA = Member("U05ADA1234", "Ada Okafor")
@@ -70,6 +71,19 @@ def batch_posts(google: FakeGoogle) -> int:
 
 def token_posts(google: FakeGoogle) -> int:
     return sum(1 for r in google.server.requests if r.path == "/token")  # type: ignore[union-attr]
+
+
+TOKEN = ("POST", "/token")
+LIST = ("GET", "/calendar/v3/calendars/*/events")
+BATCH = ("POST", "/batch/calendar/v3")
+
+
+def expect(server: FakeServer | None, *requests: tuple[tuple[str, str], int | None]) -> None:
+    """The HTTP requests ((method, path), times) this test must make, and no other: checked when it ends."""
+    assert server is not None
+    for (method, path), times in requests:
+        server.expect(method, path, times)
+    server.expect_nothing_else()
 
 
 def secrets_of(google: FakeGoogle) -> list[str]:

@@ -57,6 +57,13 @@ def calls(recorder: Recorder, method: str | None = None) -> list[str]:
     return [f"{r.method} {r.path}" for r in recorder.requests if method is None or r.method == method]
 
 
+def expect(recorder: Recorder, *requests: tuple[str, str, int | None]) -> None:
+    """The requests (method, path, times) this test must make, and no other: checked when it ends."""
+    for method, path, times in requests:
+        recorder.expect(method, path, times)
+    recorder.expect_nothing_else()
+
+
 def failure(action: Callable[[], object], *, key: str = DEMO_KEY) -> str:
     """The one-line error an action ends with; it never contains the API key."""
     with pytest.raises(ServiceError) as caught:

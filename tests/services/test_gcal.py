@@ -27,14 +27,18 @@ from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, closed_por
 from tests.helpers import listed
 from tests.services.gcal_support import (
     ADA,
+    BATCH,
     BRUNO,
     FIRST,
+    LIST,
+    TOKEN,
     YEAR_LATER,
     Progress,
     assert_no_secret,
     batch_posts,
     confirmed,
     connect,
+    expect,
     token_posts,
     weekly,
 )
@@ -202,6 +206,7 @@ def race(google: FakeGoogle, sleeps: Sleeps, events: list[NewEvent]) -> list[Wri
     return reports
 
 
+@pytest.mark.slow
 def test_two_concurrent_creators_make_each_event_once(google: FakeGoogle, sleeps: Sleeps) -> None:
     events = weekly(60)
     reports = race(google, sleeps, events)
@@ -215,6 +220,7 @@ def test_two_concurrent_creators_make_each_event_once(google: FakeGoogle, sleeps
         assert sorted(report.done + report.already) == wanted
 
 
+@pytest.mark.slow
 def test_concurrent_restores_still_make_one_event(google: FakeGoogle, sleeps: Sleeps) -> None:
     events = weekly(5)
     first = connect(google, sleeps)
@@ -276,6 +282,7 @@ def test_failed_parts_are_retried_item_by_item(google: FakeGoogle, sleeps: Sleep
     google.server_errors(2, 503, event_id=events[3].id)
     google.rate_limit(1, 403, event_id=events[51].id)
     google.rate_limit(1, 429, event_id=events[10].id)
+    expect(google.server, (TOKEN, 1), (BATCH, 3))
 
     report = connect(google, sleeps).create_events(events, Progress())
 
@@ -293,6 +300,7 @@ def test_a_part_failing_for_good_is_reported_and_the_rest_is_done(google: FakeGo
     events = weekly(6)
     google.server_errors(100, 500, event_id=events[2].id)
     google.fail(1, 400, "invalid", "Invalid resource id value.", event_id=events[4].id)
+    expect(google.server, (TOKEN, 1), (BATCH, 5))  # the 400 is not retried, the 500 is, four times
     progress = Progress()
 
     report = connect(google, sleeps).create_events(events, progress)
@@ -309,6 +317,7 @@ def test_a_part_failing_for_good_is_reported_and_the_rest_is_done(google: FakeGo
 
 def test_a_failing_batch_request_is_retried(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.server_errors(2, 503, target="batch")
+    expect(google.server, (TOKEN, 1), (BATCH, 3))
     report = connect(google, sleeps).create_events(weekly(4), Progress())
     assert len(report.done) == 4
     assert len(sleeps.calls) == 2
@@ -317,6 +326,7 @@ def test_a_failing_batch_request_is_retried(google: FakeGoogle, sleeps: Sleeps) 
 
 def test_a_batch_request_failing_for_good_is_one_clear_error(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.server_errors(100, 502, target="batch")
+    expect(google.server, (TOKEN, 1), (BATCH, 5))
     with pytest.raises(ServiceError) as caught:
         connect(google, sleeps).create_events(weekly(4), Progress())
     assert str(caught.value) == (
@@ -332,6 +342,7 @@ def test_deletes_are_retried_like_inserts(google: FakeGoogle, sleeps: Sleeps) ->
     calendar = connect(google, sleeps)
     calendar.create_events(events, Progress())
     google.rate_limit(2, 429, method="DELETE", retry_after="3")
+    expect(google.server, (TOKEN, 1), (BATCH, 1 + 2))  # the create, then the deletes in two rounds
     report = calendar.delete_events([listed(e) for e in events], Progress())
     assert sorted(report.done) == sorted(e.id for e in events)
     assert sleeps.calls == [3.0]  # Retry-After honoured
@@ -345,6 +356,7 @@ def test_listing_waits_out_rate_limits(google: FakeGoogle, sleeps: Sleeps) -> No
     google.fail(1, 403, "userRateLimitExceeded", "User Rate Limit Exceeded", method="GET")
     google.rate_limit(1, 429, method="GET", retry_after="7")
     google.server_errors(1, 503, method="GET")
+    expect(google.server, (TOKEN, 1), (LIST, 5))
     assert connect(google, sleeps).list_events(FIRST, YEAR_LATER) == []
     assert len(sleeps.calls) == 4
     assert 1.0 <= sleeps.calls[0] <= 2.0  # rate limits: the longer backoff, from 2 s
@@ -355,6 +367,7 @@ def test_listing_waits_out_rate_limits(google: FakeGoogle, sleeps: Sleeps) -> No
 
 def test_rate_limit_that_lasts_is_one_clear_error(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.rate_limit(100, 403, method="GET")
+    expect(google.server, (TOKEN, 1), (LIST, None))  # as many tries as 60 s of jittered backoff hold
     with pytest.raises(ServiceError) as caught:
         connect(google, sleeps).list_events(FIRST, YEAR_LATER)
     assert str(caught.value) == (
@@ -370,6 +383,7 @@ def test_rate_limit_that_lasts_is_one_clear_error(google: FakeGoogle, sleeps: Sl
 
 def test_a_smaller_policy_bounds_the_tries(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.server_errors(100, 500)
+    expect(google.server, (TOKEN, 1), (LIST, 2))
     with pytest.raises(ServiceError, match="after 2 tries"):
         connect(google, sleeps, policy=RetryPolicy(attempts=2)).list_events(FIRST, YEAR_LATER)
     assert len(sleeps.calls) == 1
@@ -380,6 +394,9 @@ def test_a_smaller_policy_bounds_the_tries(google: FakeGoogle, sleeps: Sleeps) -
 
 def test_rejected_credentials(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.reject_tokens = True
+    # google-auth refreshes the token and sends the request again on a 401 (its own bounded
+    # loop); rolebot's retry loop adds nothing.
+    expect(google.server, (TOKEN, None), (LIST, None), (BATCH, None))
     calendar = connect(google, sleeps)
     with pytest.raises(ServiceError) as listing:
         calendar.list_events(FIRST, YEAR_LATER)
@@ -402,6 +419,10 @@ def test_calendar_not_shared_with_the_service_account(google: FakeGoogle, sleeps
     events = weekly(2)
     calendar.create_events(events, Progress())
     google.unshare(load_test_key()["client_email"])
+    # One token; the events created first; then the one refused request, not retried (a 404 on
+    # a delete is told apart from an unknown event by one listing).
+    refused = {"list": [(LIST, 1)], "create": [(BATCH, 1)], "delete": [(BATCH, 1), (LIST, 1)]}[operation]
+    expect(google.server, (TOKEN, 1), *_merged([(BATCH, 1), *refused]))
     actions: dict[str, Callable[[], object]] = {
         "list": lambda: calendar.list_events(FIRST, YEAR_LATER),
         "create": lambda: calendar.create_events(weekly(2, start=FIRST + timedelta(weeks=10)), Progress()),
@@ -418,8 +439,16 @@ def test_calendar_not_shared_with_the_service_account(google: FakeGoogle, sleeps
     assert sleeps.calls == []
 
 
+def _merged(requests: list[tuple[tuple[str, str], int]]) -> list[tuple[tuple[str, str], int]]:
+    counts: dict[tuple[str, str], int] = {}
+    for request, times in requests:
+        counts[request] = counts.get(request, 0) + times
+    return list(counts.items())
+
+
 def test_calendar_shared_read_only(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.share(load_test_key()["client_email"], "reader")
+    expect(google.server, (TOKEN, 1), (LIST, 1), (BATCH, 1))  # the refused write is not retried
     calendar = connect(google, sleeps)
     assert calendar.list_events(FIRST, YEAR_LATER) == []
     with pytest.raises(ServiceError, match=r"not shared with the service account \(HTTP 403 requiredAccessLevel\)"):
@@ -428,12 +457,14 @@ def test_calendar_shared_read_only(google: FakeGoogle, sleeps: Sleeps) -> None:
 
 def test_calendar_api_not_enabled(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.fail(1, 403, "accessNotConfigured", "Google Calendar API has not been used in project 1 before.")
+    expect(google.server, (TOKEN, 1), (LIST, 1))
     with pytest.raises(ServiceError, match="the Google Calendar API is not enabled for the service account's project"):
         connect(google, sleeps).list_events(FIRST, YEAR_LATER)
 
 
 def test_revoked_key_is_refused_by_the_token_endpoint(google: FakeGoogle, sleeps: Sleeps) -> None:
     google.revoke(load_test_key()["client_email"])
+    expect(google.server, (TOKEN, 2))  # once per connection; no API call without a token
     with pytest.raises(ServiceError) as caught:
         connect(google, sleeps).list_events(FIRST, YEAR_LATER)
     assert str(caught.value) == (
@@ -449,6 +480,7 @@ def test_revoked_key_is_refused_by_the_token_endpoint(google: FakeGoogle, sleeps
 
 def test_a_key_google_does_not_know_is_refused(google: FakeGoogle, sleeps: Sleeps) -> None:
     stranger = {**google.key_for(), "client_email": "someone-else@rolebot-fake-test-project.iam.gserviceaccount.com"}
+    expect(google.server, (TOKEN, 1))
     with pytest.raises(ServiceError, match=r"\(invalid_grant\)"):
         connect(google, sleeps, key=stranger).list_events(FIRST, YEAR_LATER)
 
@@ -469,6 +501,7 @@ def test_a_malformed_key_is_refused_before_any_request(google: FakeGoogle, sleep
 def test_unreachable_api(google: FakeGoogle, sleeps: Sleeps) -> None:
     url = closed_port_url()
     host = url.removeprefix("http://")
+    expect(google.server, (TOKEN, 1))  # the token comes from the fake; the API is out of reach
     calendar = connect(google, sleeps, api_url=url)
     with pytest.raises(ServiceError) as listing:
         calendar.list_events(FIRST, YEAR_LATER)
@@ -485,6 +518,7 @@ def test_unreachable_api(google: FakeGoogle, sleeps: Sleeps) -> None:
 
 def test_unreachable_token_endpoint(google: FakeGoogle, sleeps: Sleeps) -> None:
     url = closed_port_url()
+    expect(google.server)  # nothing reaches the API without a token
     calendar = connect(google, sleeps, key={**google.key_for(), "token_uri": f"{url}/token"})
     with pytest.raises(ServiceError, match=rf"cannot reach {url.removeprefix('http://')} \(connection refused\)"):
         calendar.list_events(FIRST, YEAR_LATER)
@@ -494,7 +528,9 @@ def test_something_else_answering_is_a_clear_error(google: FakeGoogle, sleeps: S
     def html(request: FakeRequest) -> FakeResponse:
         return FakeResponse(200, b"<html>Sign in to the proxy</html>", {"Content-Type": "text/html"})
 
+    expect(google.server, (TOKEN, 1))
     with FakeServer(html) as proxy:
+        expect(proxy, (LIST, 1), (BATCH, 1))  # an answer in a form Google does not use is not retried
         calendar = connect(google, sleeps, api_url=proxy.url)
         host = proxy.url.removeprefix("http://")
         with pytest.raises(ServiceError, match=rf"^Google Calendar: {host} answered in a form Google does not use"):

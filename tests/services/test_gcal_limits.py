@@ -189,6 +189,7 @@ def test_a_page_token_sent_twice_ends_the_listing_with_a_clear_error(google: Fak
 PAGE = json.dumps({"items": [{"id": "e1", "summary": "x" * 300}]}).encode()
 
 
+@pytest.mark.slow  # waits out a real time limit
 @pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
 def test_a_server_trickling_bytes_is_cut_off_by_the_request_timeout(
     google: FakeGoogle, sleeps: Sleeps, headers_too: bool
@@ -205,6 +206,7 @@ def test_a_server_trickling_bytes_is_cut_off_by_the_request_timeout(
     assert slow.requests == 2
 
 
+@pytest.mark.slow  # waits out a real time limit
 def test_a_trickling_server_cannot_outlast_the_commands_deadline(google: FakeGoogle, sleeps: Sleeps) -> None:
     with TricklingServer(PAGE, 0.02) as slow:
         calendar = connect(google, sleeps, api_url=slow.url, deadline=Deadline(0.5))

@@ -14,7 +14,19 @@ from rolebot.standups import plan_standup
 from tests.conftest import Sleeps
 from tests.fakes.geekbot import DEMO_KEY, DEMO_OWNER, FakeGeekbot
 from tests.fakes.server import FakeRequest, FakeResponse, Recorder, mock_transport
-from tests.services.geekbot_kit import ADA, API, BRUNO, DANA, OTHER_KEY, Connect, calls, connector, failure, spec
+from tests.services.geekbot_kit import (
+    ADA,
+    API,
+    BRUNO,
+    DANA,
+    OTHER_KEY,
+    Connect,
+    calls,
+    connector,
+    expect,
+    failure,
+    spec,
+)
 
 
 @pytest.fixture
@@ -189,8 +201,9 @@ def test_a_changed_question_is_planned_as_an_update(notifier: GeekbotNotifier) -
 # -- errors -------------------------------------------------------------------------------
 
 
-def test_a_wrong_key_is_refused_with_where_the_key_lives(connect: Connect) -> None:
+def test_a_wrong_key_is_refused_with_where_the_key_lives(connect: Connect, recorder: Recorder) -> None:
     wrong = "api_0000wrong0key0000000000000000"
+    expect(recorder, ("GET", "/v1/me/teams", 1))  # a refused key is not retried
 
     text = failure(lambda: connect(key=wrong).find_standup("SupportTriagerStandup"), key=wrong)
 
@@ -208,8 +221,9 @@ def test_a_bearer_key_is_refused_by_geekbot(fake: FakeGeekbot) -> None:
     assert (raw.status_code, raw.json()) == (200, [])
 
 
-def test_a_key_whose_owner_may_not_edit_the_standup(connect: Connect, fake: FakeGeekbot) -> None:
+def test_a_key_whose_owner_may_not_edit_the_standup(connect: Connect, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.seed(owner=ADA, name="SupportTriagerStandup", users=[ADA, BRUNO])
+    expect(recorder, ("GET", "/v1/me/teams", 1), ("GET", "/v1/standups", 1), ("PATCH", "/v1/standups/*", 1))
     theirs = connect(key=OTHER_KEY).find_standup("SupportTriagerStandup").standup
     assert theirs is not None
 
@@ -232,6 +246,7 @@ def test_a_key_whose_owner_may_not_edit_the_standup(connect: Connect, fake: Fake
 def test_validation_errors_show_geekbots_message(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, wanted: StandupSpec, message: str
 ) -> None:
+    expect(recorder, ("POST", "/v1/standups", 1))  # a rejected create is neither retried nor looked up
     text = failure(lambda: notifier.create_standup(wanted))
 
     assert f"rejected creating the standup SupportTriagerStandup (HTTP 400): {message}" in text
@@ -239,7 +254,17 @@ def test_validation_errors_show_geekbots_message(
     assert fake.standups == {}
 
 
-def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
+def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(
+    notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
+) -> None:
+    # The create (listed again after it), the lookup, then the one update that finds nothing.
+    expect(
+        recorder,
+        ("POST", "/v1/standups", 1),
+        ("GET", "/v1/me/teams", 1),
+        ("GET", "/v1/standups", 2),
+        ("PATCH", "/v1/standups/*", 1),
+    )
     notifier.create_standup(spec())
     existing = notifier.find_standup("SupportTriagerStandup").standup
     assert existing is not None
@@ -251,8 +276,9 @@ def test_a_standup_deleted_meanwhile_says_a_rerun_creates_it(notifier: GeekbotNo
     assert "run the command again: rolebot will create it anew" in text
 
 
-def test_a_plan_without_api_access(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
+def test_a_plan_without_api_access(notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.fail(403, times=None, body={"error": "API access is not included in your plan"})
+    expect(recorder, ("GET", "/v1/me/teams", 1))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -260,8 +286,9 @@ def test_a_plan_without_api_access(notifier: GeekbotNotifier, fake: FakeGeekbot)
     assert "plan must include API access" in text
 
 
-def test_a_bare_string_error_body_is_shown(notifier: GeekbotNotifier, fake: FakeGeekbot) -> None:
+def test_a_bare_string_error_body_is_shown(notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder) -> None:
     fake.fail(422, method="POST", body="Unprocessable")
+    expect(recorder, ("POST", "/v1/standups", 1))
 
     text = failure(lambda: notifier.create_standup(spec()))
 
@@ -294,6 +321,7 @@ def test_a_rate_limit_that_lasts_ends_in_a_clear_error(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, sleeps: Sleeps
 ) -> None:
     fake.fail(429, times=None, headers={"Retry-After": "2"})
+    expect(recorder, ("GET", "/v1/me/teams", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -306,6 +334,7 @@ def test_a_failing_service_is_retried_a_bounded_number_of_times(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder, sleeps: Sleeps
 ) -> None:
     fake.fail(503, times=None)
+    expect(recorder, ("GET", "/v1/me/teams", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.find_standup("SupportTriagerStandup"))
 
@@ -385,6 +414,8 @@ def test_a_create_whose_lookup_fails_too_stops_without_resending(
     notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
 ) -> None:
     fake.fail(500, times=None)
+    # The create fails, and so does every try of the lookup that would tell whether it happened.
+    expect(recorder, ("POST", "/v1/standups", 1), ("GET", "/v1/me", DEFAULT_POLICY.attempts))
 
     text = failure(lambda: notifier.create_standup(spec()))
 
@@ -431,8 +462,9 @@ def test_a_base_url_that_redirects_is_a_clear_error(connect: Connect, fake: Fake
 
 
 def test_several_standups_with_the_same_name_not_all_made_by_the_key_owner(
-    notifier: GeekbotNotifier, fake: FakeGeekbot
+    notifier: GeekbotNotifier, fake: FakeGeekbot, recorder: Recorder
 ) -> None:
+    expect(recorder, ("GET", "/v1/me/teams", 1), ("GET", "/v1/standups", 1), ("GET", "/v1/me", 1))
     first = fake.seed(name="SupportTriagerStandup", users=[DEMO_OWNER])
     second = fake.seed(owner=ADA, name="SupportTriagerStandup", users=[BRUNO, DEMO_OWNER])
 
@@ -453,7 +485,11 @@ def test_an_answer_that_is_not_geekbots_is_a_clear_error(connect: Connect, teams
     def not_geekbot(request: FakeRequest) -> FakeResponse:
         return FakeResponse.json(teams if request.path == "/v1/me/teams" else {"data": [], "has_more": False})
 
-    text = failure(lambda: connect(handler=not_geekbot).find_standup("SupportTriagerStandup"))
+    answered = Recorder(not_geekbot)
+    # An answer in a shape Geekbot does not use is not retried, and nothing is asked after it.
+    reached = ["/v1/me/teams"] if "/v1/me/teams" in expected else ["/v1/me/teams", "/v1/standups"]
+    expect(answered, *[("GET", path, 1) for path in reached])
+    text = failure(lambda: connect(handler=answered).find_standup("SupportTriagerStandup"))
 
     assert f"unexpected answer from api.geekbot.com {expected}" in text
     assert "ROLEBOT_GEEKBOT_API_URL" in text
@@ -465,7 +501,9 @@ def test_a_standup_in_an_unexpected_shape_is_an_error_naming_every_problem(conne
             return FakeResponse.json({"teams": [{"id": 1, "name": "Team", "is_admin": False}]})
         return FakeResponse.json([{"name": "SupportTriagerStandup", "questions": [{"id": 7}], "users": "everyone"}])
 
-    text = failure(lambda: connect(handler=odd_standup).find_standup("SupportTriagerStandup"))
+    odd = Recorder(odd_standup)
+    expect(odd, ("GET", "/v1/me/teams", 1), ("GET", "/v1/standups", 1))
+    text = failure(lambda: connect(handler=odd).find_standup("SupportTriagerStandup"))
 
     assert (
         "unexpected answer from api.geekbot.com to GET /v1/standups (id: Field required; "

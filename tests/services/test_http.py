@@ -35,6 +35,7 @@ def client(url: str, sleeps: Sleeps, **options: object) -> HttpClient:
 # --- time ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # waits out a real time limit
 @pytest.mark.parametrize("behaviour", ["trickle-body", "trickle-head"])
 def test_a_server_trickling_bytes_ends_at_the_requests_time_limit(behaviour: str, sleeps: Sleeps) -> None:
     with SlowServer(behaviour, interval=0.02) as server:  # type: ignore[arg-type]
@@ -48,6 +49,7 @@ def test_a_server_trickling_bytes_ends_at_the_requests_time_limit(behaviour: str
     assert "ROLEBOT_TEST_URL" in (caught.value.hint or "")
 
 
+@pytest.mark.slow  # waits out a real time limit
 def test_a_trickling_server_is_tried_again_within_the_policy(sleeps: Sleeps) -> None:
     with SlowServer("trickle-body", interval=0.02) as server:
         slow = client(server.url, sleeps, timeout=0.1, policy=RetryPolicy(attempts=3))
@@ -56,6 +58,7 @@ def test_a_trickling_server_is_tried_again_within_the_policy(sleeps: Sleeps) -> 
     assert len(sleeps.calls) == 2
 
 
+@pytest.mark.slow  # waits out a real time limit
 def test_a_trickling_slack_ends_with_the_commands_deadline(sleeps: Sleeps) -> None:
     with SlowServer("trickle-body", interval=0.05) as server:
         url = f"{server.url}/api/"
@@ -69,6 +72,7 @@ def test_a_trickling_slack_ends_with_the_commands_deadline(sleeps: Sleeps) -> No
     assert sleeps.calls == []
 
 
+@pytest.mark.slow  # waits out a real time limit
 def test_a_trickling_geekbot_ends_with_the_commands_deadline(sleeps: Sleeps) -> None:
     with SlowServer("trickle-body", interval=0.05) as server:
         notifier = GeekbotNotifier.connect(

@@ -37,6 +37,7 @@ def line(text: str) -> ContentLine | None:
     return parse_line(_Logical(1, text + "\r\n", text))
 
 
+@pytest.mark.slow
 @given(st.lists(st.one_of(LINES, st.text(max_size=20)), max_size=40), st.sampled_from(["\r\n", "\n", "\r"]))
 def test_any_text_splits_into_segments_that_join_back_to_it(lines: list[str], newline: str) -> None:
     text = newline.join(lines)

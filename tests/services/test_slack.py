@@ -76,6 +76,13 @@ class Client:
         assert "fakeslacktoken" not in str(error)
         return error
 
+    def expect(self, *calls: tuple[str, int | None]) -> None:
+        """The Slack methods this test must call, each `times` times (None: at least once),
+        and no other: checked when the test ends."""
+        for method, times in calls:
+            self.recorder.expect("GET", f"/api/{method}", times)
+        self.recorder.expect_nothing_else()
+
     @property
     def methods(self) -> list[str]:
         return [r.path.removeprefix("/api/") for r in self.recorder.requests]
@@ -307,7 +314,9 @@ def test_a_cursor_slack_rejects_mid_listing_is_a_clear_error(sleeps: Sleeps) -> 
             fake.users.remove(users[999])  # the cursor's user leaves between two pages
         return response
 
-    error = Client(departing, sleeps).failure("platform")
+    client = Client(departing, sleeps)
+    client.expect(("usergroups.list", 1), ("users.list", 2))  # the refused page is not asked again
+    error = client.failure("platform")
     assert error.message == "Slack: Slack rejected the page cursor while reading users.list (invalid_cursor)"
     assert "run the command again" in (error.hint or "")
 
@@ -393,6 +402,7 @@ def test_an_html_server_error_then_success(status: int, client: Client, slack: F
 
 def test_an_html_server_error_forever_is_a_clear_error(client: Client, slack: FakeSlack, sleeps: Sleeps) -> None:
     slack.server_error(503, times=None, methods=["usergroups.list"])
+    client.expect(("usergroups.list", 5), ("users.list", 1))
     error = client.failure("support-triagers")
     assert error.message == "Slack: the service is failing (HTTP 503, 5 tries)"
     assert len(sleeps.calls) == 4
@@ -400,6 +410,7 @@ def test_an_html_server_error_forever_is_a_clear_error(client: Client, slack: Fa
 
 def test_an_html_page_with_http_200_is_not_taken_for_an_answer(client: Client, slack: FakeSlack) -> None:
     slack.html_page(200, methods=["usergroups.list"])
+    client.expect(("usergroups.list", 1), ("users.list", 1))  # an HTML page is not retried
     error = client.failure("support-triagers")
     assert error.message == "Slack: usergroups.list got HTTP 200 with a body that is not a Slack API answer (text/html)"
     assert "ROLEBOT_SLACK_API_URL" in (error.hint or "")
@@ -409,7 +420,9 @@ def test_an_answer_in_an_unexpected_shape_is_an_error_naming_every_problem(sleep
     def odd_groups(request: FakeRequest) -> FakeResponse:
         return FakeResponse.json({"ok": True, "usergroups": [{"id": "S1"}, {"handle": 7, "users": "all"}]})
 
-    error = Client(odd_groups, sleeps).failure("support-triagers")
+    client = Client(odd_groups, sleeps)
+    client.expect(("usergroups.list", 1), ("users.list", 1))
+    error = client.failure("support-triagers")
 
     assert error.message == (
         "Slack: unexpected answer to usergroups.list: usergroups[0].handle: Field required; "
@@ -419,7 +432,11 @@ def test_an_answer_in_an_unexpected_shape_is_an_error_naming_every_problem(sleep
 
 
 def test_a_base_url_without_api_finds_nothing_and_says_which_setting(slack: FakeSlack, sleeps: Sleeps) -> None:
-    error = Client(slack, sleeps, api_url="https://slack.test").failure("support-triagers")
+    client = Client(slack, sleeps, api_url="https://slack.test")
+    client.recorder.expect("GET", "/usergroups.list")
+    client.recorder.expect("GET", "/users.list")
+    client.recorder.expect_nothing_else()
+    error = client.failure("support-triagers")
     assert error.message == "Slack: usergroups.list got HTTP 404 with a body that is not a Slack API answer (text/html)"
     assert "ROLEBOT_SLACK_API_URL" in (error.hint or "")
 
@@ -440,14 +457,18 @@ def test_connection_refused_is_retried_then_a_clear_error(sleeps: Sleeps) -> Non
 
 
 def test_a_token_slack_does_not_know_is_invalid_auth(slack: FakeSlack, sleeps: Sleeps) -> None:
-    error = Client(slack, sleeps, token="xoxb-9999-not-a-real-one").failure("support-triagers")
+    client = Client(slack, sleeps, token="xoxb-9999-not-a-real-one")
+    client.expect(("usergroups.list", 1), ("users.list", 1))  # a refused token is not retried
+    error = client.failure("support-triagers")
     assert error.message == "Slack: Slack does not accept the bot token (invalid_auth)"
     assert "ROLEBOT_SLACK_TOKEN or secrets/slack_bot_token.json" in (error.hint or "")
     assert "xoxb-9999-not-a-real-one" not in str(error)
 
 
 def test_no_token_is_not_authed(slack: FakeSlack, sleeps: Sleeps) -> None:
-    error = Client(slack, sleeps, token="").failure("support-triagers")
+    client = Client(slack, sleeps, token="")
+    client.expect(("usergroups.list", 1), ("users.list", 1))
+    error = client.failure("support-triagers")
     assert error.message == "Slack: no Slack bot token was sent"
     assert "ROLEBOT_SLACK_TOKEN" in (error.hint or "")
 
@@ -473,20 +494,25 @@ def test_each_ok_false_error_is_one_clear_message(code: str, message: str, clien
 
 def test_an_unknown_code_points_at_the_methods_documentation(client: Client, slack: FakeSlack) -> None:
     slack.error("team_access_not_granted", methods=["usergroups.list"])
+    client.expect(("usergroups.list", 1), ("users.list", 1))
     assert client.failure("support-triagers").hint == (
         "see https://api.slack.com/methods/usergroups.list for what team_access_not_granted means"
     )
 
 
 def test_a_free_workspace_has_no_user_groups(sleeps: Sleeps) -> None:
-    error = Client(demo_workspace(paid_plan=False), sleeps).failure("support-triagers")
+    client = Client(demo_workspace(paid_plan=False), sleeps)
+    client.expect(("usergroups.list", 1), ("users.list", 1))
+    error = client.failure("support-triagers")
     assert "plan_upgrade_required" in error.message
     assert "--backend local" in (error.hint or "")
 
 
 def test_missing_usergroups_scope_names_the_scope_and_the_reinstall(sleeps: Sleeps) -> None:
     fake = demo_workspace(tokens={TOKEN: frozenset({"users:read", "chat:write"})})
-    error = Client(fake, sleeps).failure("support-triagers")
+    client = Client(fake, sleeps)
+    client.expect(("usergroups.list", 1), ("users.list", 1))
+    error = client.failure("support-triagers")
     assert error.message == (
         "Slack: the Slack app lacks the usergroups:read scope that usergroups.list needs "
         "(the token has: chat:write,users:read)"
@@ -525,7 +551,9 @@ def test_missing_users_scope_on_users_list(sleeps: Sleeps) -> None:
     users = large_users(1_500)
     fake = workspace(users, platform=spread(users, 200, seed=2))
     fake.tokens = {TOKEN: frozenset({"usergroups:read"})}
-    error = Client(fake, sleeps).failure("platform")
+    client = Client(fake, sleeps)
+    client.expect(("usergroups.list", 1), ("users.list", 1))
+    error = client.failure("platform")
     assert error.message.startswith("Slack: the Slack app lacks the users:read scope that users.list needs")
 
 

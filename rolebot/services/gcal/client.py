@@ -37,6 +37,7 @@ from rolebot.services.gcal.connection import Connection
 from rolebot.services.gcal.errors import (
     SERVICE,
     TRANSPORT_ERRORS,
+    CalendarUnseen,
     ResponseTooLarge,
     Wording,
     answer_from_error,
@@ -44,7 +45,7 @@ from rolebot.services.gcal.errors import (
     token_refused,
 )
 from rolebot.services.gcal.transport import MAX_RESPONSE_BYTES, TIMEOUT
-from rolebot.services.gcal.wire import LIST_FIELDS, Page, Written, midnight
+from rolebot.services.gcal.wire import LIST_FIELDS, Access, Page, Written, midnight
 from rolebot.services.gcal.writes import Writes, unique
 from rolebot.services.retry import DEFAULT_POLICY, Log, Retry, RetryPolicy, Sleep
 from rolebot.validation import describe
@@ -182,6 +183,21 @@ class GoogleCalendar:
             return Retry(answer.delay(self._policy, attempt), failure, rate_limited=answer.rate_limited)
 
         return self._policy.run(try_once, self._pause)
+
+    def access_role(self) -> str | None:
+        """The service account's access to the calendar — `owner`, `writer` (both may change events),
+        `reader` or `freeBusyReader` — from one small listing (`accessRole`); None when Google cannot
+        find the calendar for it: the ID is wrong, or the calendar is not shared with it."""
+        request = self._connection.events.list(calendarId=self._calendar_id.reveal(), maxResults=1, fields="accessRole")
+        with self._lock:
+            try:
+                raw = self._execute(request, "read the calendar's sharing")
+            except CalendarUnseen:
+                return None
+        try:
+            return Access.model_validate(raw).accessRole
+        except ValidationError as error:
+            raise self._wording.not_google(describe(error)) from None
 
     def _probe(self, what: str) -> None:
         """Google answers 404 for an unknown event and for a calendar the service account cannot

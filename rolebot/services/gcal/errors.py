@@ -151,6 +151,11 @@ def scrubber(calendar_id: Secret) -> Callable[[str], str]:
     return scrub
 
 
+class CalendarUnseen(ServiceError):
+    """Google answered 403 or 404 for the calendar itself: the ID is wrong, or the calendar is not
+    shared with the service account (Google does not say which)."""
+
+
 @dataclass(frozen=True)
 class Wording:
     """The one-line errors for one calendar at one API host."""
@@ -204,7 +209,7 @@ class Wording:
                 f"Google Cloud console (APIs & Services, Quotas); {RERUN}",
             )
         if answer.status in (403, 404):
-            return ServiceError(
+            return CalendarUnseen(
                 SERVICE,
                 f"calendar not found, or not shared with the service account ({status}) when trying to {what}",
                 "share the calendar with the service account's client_email (found in its key file) with the "

@@ -24,6 +24,12 @@ ANSWER_FIELDS = "id,status"
 """The partial answer of an insert, get or update: that the event exists, and whether it is cancelled."""
 
 
+class Access(Tolerant):
+    """`events.list` asked only for `accessRole`: the caller's access to the calendar."""
+
+    accessRole: str  # Google's name
+
+
 class Written(NamedTuple):
     """What an all-day event says, in the terms rolebot writes (to compare with a NewEvent)."""
 

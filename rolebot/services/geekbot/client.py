@@ -15,6 +15,7 @@ from rolebot.services.geekbot.wire import (
     ME,
     MY_TEAMS,
     STANDUPS,
+    KeyOwner,
     Me,
     MyTeams,
     Standup,
@@ -120,6 +121,11 @@ class GeekbotNotifier:
             )
         keep, *newer = ordered
         return StandupSearch(keep.existing(), tuple(s.existing() for s in newer))
+
+    def key_owner(self) -> KeyOwner:
+        """Whose key this is (`GET /v1/me`). Fails with the fix when the key is not valid (401) or the
+        team's plan has no API access (403)."""
+        return self._parse(KeyOwner, self._read(ME, "reading the key owner"), f"GET {ME}")
 
     def _get(self, standup_id: str) -> Standup | None:
         """The standup with this ID, or None if the key owner cannot see it (or it is gone)."""

@@ -83,6 +83,27 @@ class Me(Tolerant):
     user: User
 
 
+class _Named(Tolerant):
+    id: Id | None = None
+    name: str | None = None
+    realname: str | None = None
+    username: str | None = None
+
+
+class KeyOwner(Tolerant):
+    """`GET /v1/me` as a check of the key: whose it is, in which team."""
+
+    user: _Named
+    team: _Named | None = None
+
+    def says(self) -> str:
+        """`Chen Wei (U05CHE9012) in Demo team`: names only, never the key."""
+        user = self.user
+        who = user.realname or user.username or user.id or "someone"
+        team = f" in {self.team.name}" if self.team is not None and self.team.name else ""
+        return f"{who}{f' ({user.id})' if user.id and user.id != who else ''}{team}"
+
+
 def age(standup: Standup) -> tuple[int, int | str]:
     """Sorts standups oldest first: by their integer IDs (any other ID after them)."""
     return (0, int(standup.id)) if standup.id.isdigit() else (1, standup.id)

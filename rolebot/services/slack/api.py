@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -40,6 +41,8 @@ SCOPE_OF = {
     "users.list": "users:read",
     "usergroups.users.update": "usergroups:write",
     "chat.postMessage": "chat:write",
+    "conversations.info": "channels:read",
+    "conversations.list": "channels:read",
 }
 FEATURE_SCOPES = {
     "members": frozenset({"usergroups:read", "users:read"}),
@@ -53,6 +56,8 @@ SCOPE_USE = {
     "users:read": f"rolebot needs {READ_SCOPES}",
     "usergroups:write": "rolebot needs it for a role's oncall_usergroup",
     "chat:write": "rolebot needs it for a role's announce_channel and dm",
+    "channels:read": "optional: `rolebot doctor` uses it to check the app is in a role's announce_channel",
+    "groups:read": "optional: `rolebot doctor` uses it to check the app is in a private announce_channel",
 }
 
 AUTH_ERRORS = {
@@ -156,15 +161,31 @@ class SlackApi:
 
     def token_scopes(self) -> frozenset[str]:
         """The scopes the token has: `auth.test` (cheap, needs no scope) and its `x-oauth-scopes` header."""
+        return self.identify().scopes
+
+    def identify(self) -> Identity:
+        """Whose token this is and what it may do: `auth.test` (cheap, needs no scope), its answer
+        (the workspace, the app's user) and its `x-oauth-scopes` header."""
         self.scopes = None
-        self.call("auth.test", form={})
+        body = self.call("auth.test", form={})
         if self.scopes is None:
             raise ServiceError(
                 SERVICE,
                 "Slack's answer to auth.test has no x-oauth-scopes header, so the token's scopes are unknown",
                 f"check {URL_SETTING} if you set it (Slack's is https://slack.com/api/); a proxy may drop the header",
             )
-        return self.scopes
+        return Identity(str(body.get("team") or "?"), str(body.get("user") or "?"), self.scopes)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What `auth.test` says of a token."""
+
+    team: str
+    """The workspace's name."""
+    user: str
+    """The app's bot user name."""
+    scopes: frozenset[str]
 
 
 def _ratelimited_body(answer: Answer) -> str | None:

@@ -23,6 +23,7 @@ class Group:
     handle: str
     users: tuple[str, ...]
     """Member IDs, each once, in Slack's order."""
+    disabled: bool = False
 
 
 class _Group(Tolerant):
@@ -40,13 +41,24 @@ class _GroupList(Tolerant):
     usergroups: list[_Group] = Field(default_factory=list)
 
 
-def find_group(api: SlackApi, handle: str, setting: str = "the role's usergroup") -> Group:
-    """The enabled user group `handle` (with or without `@`, any case); `setting` names where it was configured."""
+def list_groups(api: SlackApi) -> list[Group]:
+    """Every user group of the workspace, disabled ones included, with its members."""
     body = api.call("usergroups.list", query={"include_users": "true", "include_disabled": "true"})
     try:
         groups = _GroupList.model_validate(body).usergroups
     except ValidationError as exc:
         raise unexpected("usergroups.list", describe(exc)) from None
+    return [Group(g.id, g.handle, tuple(dict.fromkeys(g.users)), g.disabled) for g in groups]
+
+
+def find_group(api: SlackApi, handle: str, setting: str = "the role's usergroup") -> Group:
+    """The enabled user group `handle` (with or without `@`, any case); `setting` names where it was configured."""
+    return pick_group(list_groups(api), handle, setting)
+
+
+def pick_group(groups: list[Group], handle: str, setting: str = "the role's usergroup") -> Group:
+    """The enabled group `handle` among `groups` (a `list_groups` answer); an error naming the fix if
+    there is none of that handle, or it is disabled."""
     handle = handle.strip().lstrip("@")
     found = next((g for g in groups if g.handle.casefold() == handle.casefold()), None)
     if found is None:
@@ -61,10 +73,10 @@ def find_group(api: SlackApi, handle: str, setting: str = "the role's usergroup"
             f"the user group @{found.handle} is disabled",
             "enable it in Slack (People → User groups) or point the role at another group",
         )
-    return Group(found.id, found.handle, tuple(dict.fromkeys(found.users)))
+    return found
 
 
-def _handles(groups: Iterable[_Group], limit: int = 20) -> str:
+def _handles(groups: Iterable[Group], limit: int = 20) -> str:
     handles = sorted(f"@{g.handle}" for g in groups)
     if not handles:
         return "it has no user groups"

@@ -1,5 +1,4 @@
-"""A faithful fake of the Slack Web API methods rolebot uses (see ../shared/api/slack.md and
-/work/notes/API-FACTS.md, section Slack).
+"""A faithful fake of the Slack Web API methods rolebot uses (the protocol facts: ../README.md).
 
 `FakeSlack` is a handler for `FakeServer` and `mock_transport`:
 
@@ -12,6 +11,11 @@
   `include_disabled`), `usergroups.users.list`, `users.list` (`limit` + base64 cursor
   `user:<last id>`, `invalid_cursor`, the last page's `next_cursor` is ""), `users.info`
   (`user_not_found`); deleted users come back with fewer fields, as Slack sends them;
+* conversations: `conversations.info` (by ID; a public channel needs `channels:read`, a private one
+  `groups:read` and the app in it, else `channel_not_found`; `is_member` is the app's) and
+  `conversations.list` (`types`, each needing its scope; `exclude_archived`; `limit` under 1,000,
+  base64 cursor `channel:<last id>`; filters applied after the page window is cut, so a page may be
+  short, even empty, while `next_cursor` is not; private channels only with the app in them);
 * writes: `auth.test`; `usergroups.users.update` (the whole member list as a comma-separated
   string; the group's state changes; `no_users_provided`, `invalid_users`, `invalid_user` for
   bots, `single_channel_guests_cannot_be_added`, `permission_denied` when the workspace
@@ -42,6 +46,7 @@ from tests.fakes.slack.data import (
     SCOPE_OF,
     TEAM,
     TOKEN,
+    TYPE_SCOPES,
     Channel,
     Post,
     SlackUser,
@@ -92,6 +97,9 @@ class FakeSlack:
     channels: list[Channel] = field(default_factory=list)
     group_edits_restricted: bool = False
     """The workspace lets only admins change user groups: a bot gets `permission_denied`."""
+    dms_refused: dict[str, str] = field(default_factory=dict)
+    """User ID → the error Slack answers a direct message to them with (`restricted_action`, say:
+    the workspace does not let the app write to that person)."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -166,21 +174,20 @@ class FakeSlack:
         fault = self._fault_for(method)
         if fault is not None:
             return FakeResponse(fault.status, fault.body, dict(fault.headers))
-        args = _Args(request)
         handler = self._handlers().get(method)
         if handler is None:
             return FakeResponse.json(_fail("unknown_method"))
-        token = _bearer(request) or args.get("token")
+        token = _bearer(request) or request.arg("token")
         if not token:
             return FakeResponse.json(_fail("not_authed"))
         scopes = self.tokens.get(token)
         if scopes is None:
             return FakeResponse.json(_fail("invalid_auth"))
+        args = _Args(request, scopes)
         headers = {"x-oauth-scopes": ",".join(sorted(scopes))}
         needed = SCOPE_OF[method]
         if needed is not None and needed not in scopes:
-            refusal = {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(sorted(scopes))}
-            return FakeResponse.json(refusal, headers=headers)
+            return FakeResponse.json(_missing_scope(needed, scopes), headers=headers)
         if self.rate_limits is not None:
             channel = args.get("channel") if method == "chat.postMessage" else None
             wait = self.rate_limits.admit(token, method, channel)
@@ -200,6 +207,8 @@ class FakeSlack:
             "users.info": self._users_info,
             "usergroups.users.update": self._usergroups_users_update,
             "chat.postMessage": self._chat_post_message,
+            "conversations.info": self._conversations_info,
+            "conversations.list": self._conversations_list,
         }
 
     # --- reads ----------------------------------------------------------------------------
@@ -270,6 +279,48 @@ class FakeSlack:
             return _fail("user_not_found")
         return {"ok": True, "user": user.payload()}
 
+    def _conversations_info(self, args: _Args) -> dict[str, Any]:
+        wanted = args.get("channel") or ""
+        channel = next((c for c in self.channels if c.id == wanted), None)
+        if channel is None or (channel.is_private and BOT_USER not in channel.members):
+            return _fail("channel_not_found")
+        needed = TYPE_SCOPES["private_channel" if channel.is_private else "public_channel"]
+        if needed not in args.scopes:
+            return _missing_scope(needed, args.scopes)
+        return {"ok": True, "channel": channel.payload()}
+
+    def _conversations_list(self, args: _Args) -> dict[str, Any]:
+        types = [t.strip() for t in (args.get("types") or "public_channel").split(",") if t.strip()]
+        if not types or any(t not in TYPE_SCOPES for t in types):
+            return _fail("invalid_types")
+        lacking = [TYPE_SCOPES[t] for t in types if TYPE_SCOPES[t] not in args.scopes]
+        if lacking:
+            return _missing_scope(lacking[0], args.scopes)
+        try:
+            limit = int(args.get("limit") or 100)
+        except ValueError:
+            return _fail("invalid_limit")
+        if not 0 < limit < 1000:
+            return _fail("invalid_limit")
+        start = 0
+        if cursor := args.get("cursor"):
+            last = _decode_cursor(cursor, "channel")
+            index = next((i for i, c in enumerate(self.channels) if c.id == last), None)
+            if index is None:
+                return _fail("invalid_cursor")
+            start = index + 1
+        window = self.channels[start : start + limit]  # the page is cut first, then filtered
+        more = start + limit < len(self.channels)
+        shown = [
+            c.payload()
+            for c in window
+            if ("private_channel" if c.is_private else "public_channel") in types
+            and not (c.is_archived and args.flag("exclude_archived"))
+            and (not c.is_private or BOT_USER in c.members)
+        ]
+        next_cursor = _encode_cursor(window[-1].id, "channel") if more and window else ""
+        return {"ok": True, "channels": shown, "response_metadata": {"next_cursor": next_cursor}}
+
     def _user(self, user_id: str) -> SlackUser | None:
         return next((u for u in self.users if u.id == user_id), None)
 
@@ -308,6 +359,8 @@ class FakeSlack:
             user = self._user(asked)
             if user is None or user.deleted:
                 return _fail("channel_not_found")
+            if user.id in self.dms_refused:
+                return _fail(self.dms_refused[user.id])
             channel_id = "D" + user.id[1:]  # the app's direct-message conversation with them
         else:
             channel = next((c for c in self.channels if asked in {c.id, c.name, f"#{c.name}"}), None)
@@ -329,10 +382,12 @@ class FakeSlack:
 
 
 class _Args:
-    """Slack arguments: query string, form body or JSON body; booleans as 1/0/true/false."""
+    """Slack arguments: query string, form body or JSON body; booleans as 1/0/true/false; and the
+    scopes of the token they came with."""
 
-    def __init__(self, request: FakeRequest) -> None:
+    def __init__(self, request: FakeRequest, scopes: frozenset[str]) -> None:
         self._request = request
+        self.scopes = scopes
 
     def get(self, name: str) -> str | None:
         return self._request.arg(name)
@@ -353,21 +408,25 @@ def _fail(code: str) -> dict[str, Any]:
     return {"ok": False, "error": code}
 
 
+def _missing_scope(needed: str, scopes: frozenset[str]) -> dict[str, Any]:
+    return {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(sorted(scopes))}
+
+
 def _methods(methods: Iterable[str] | None) -> frozenset[str] | None:
     return None if methods is None else frozenset(methods)
 
 
-def _encode_cursor(last_id: str) -> str:
-    return base64.b64encode(f"user:{last_id}".encode()).decode()
+def _encode_cursor(last_id: str, kind: str = "user") -> str:
+    return base64.b64encode(f"{kind}:{last_id}".encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> str | None:
+def _decode_cursor(cursor: str, expected: str = "user") -> str | None:
     try:
         text = base64.b64decode(cursor, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
         return None
     kind, _, last = text.partition(":")
-    return last if kind == "user" and last else None
+    return last if kind == expected and last else None
 
 
 __all__ = [

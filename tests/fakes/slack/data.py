@@ -20,7 +20,16 @@ SCOPE_OF: dict[str, str | None] = {
     "users.info": "users:read",
     "usergroups.users.update": "usergroups:write",
     "chat.postMessage": "chat:write",
+    "conversations.info": None,  # by the channel's kind: channels:read, groups:read (checked by the method)
+    "conversations.list": None,  # by the `types` asked for (checked by the method)
 }
+TYPE_SCOPES = {
+    "public_channel": "channels:read",
+    "private_channel": "groups:read",
+    "mpim": "mpim:read",
+    "im": "im:read",
+}
+"""The scope each kind of conversation needs to be read (conversations.info, conversations.list)."""
 MAX_TEXT = 40_000
 """Longer `text` is refused with `msg_too_long` (Slack truncates at 40,000 characters)."""
 
@@ -127,6 +136,35 @@ class Channel:
     """User IDs in the channel; the app can post only when `BOT_USER` is among them."""
     is_private: bool = False
     is_archived: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        """As conversations.info and conversations.list show it to the app (`is_member`: the app's)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "is_channel": not self.is_private,
+            "is_group": self.is_private,
+            "is_im": False,
+            "is_mpim": False,
+            "is_private": self.is_private,
+            "created": 1449252889,
+            "creator": "U0ADMIN001",
+            "is_archived": self.is_archived,
+            "is_general": False,
+            "unlinked": 0,
+            "name_normalized": self.name,
+            "is_shared": False,
+            "is_ext_shared": False,
+            "is_org_shared": False,
+            "pending_shared": [],
+            "is_pending_ext_shared": False,
+            "is_member": BOT_USER in self.members,
+            "updated": 1678229664302,
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": f"#{self.name}", "creator": "", "last_set": 0},
+            "previous_names": [],
+            "num_members": len(self.members),
+        }
 
 
 @dataclass(frozen=True)
