@@ -113,7 +113,7 @@ def progress(app: AppContext, label: str, total: int) -> Iterator[Callable[[int]
 def show_unsent(app: AppContext, *, to_stderr: bool = False) -> None:
     """Print what the local backend would have sent (nothing, when nothing was held back); on
     stderr when stdout is for data (`--json`)."""
-    from rolebot.render import unsent
+    from rolebot.render_messages import unsent
 
     console = app.err if to_stderr else app.out
     for item in app.services.outbox.take():
@@ -157,7 +157,7 @@ def preview_moved(app: AppContext, *moves: Moves, to_stderr: bool = False) -> No
     for data (`--json`)."""
     from rolebot.jobs.moved import DatesMoved
     from rolebot.notices import combine_moved
-    from rolebot.render import moved_preview
+    from rolebot.render_messages import moved_preview
 
     if any(item.role.slack.dm for item in moves):
         plan = combine_moved(DatesMoved(item).notices() for item in moves)

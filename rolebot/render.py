@@ -1,9 +1,11 @@
-"""Rich renderables for plans and results. Pure: each function returns something to print.
+"""Rich renderables for plans and results. Pure: each function returns something to print — a
+`View` (`rolebot.view`) when there are messages to go with the data, for stderr.
 
 Every string shown here comes from outside at some point (display names, titles, event summaries,
 questions, paths), so none is ever read as rich markup: each one becomes a `Text` through `plain`,
-and the consoles themselves are made with markup off (`rolebot.context`). A display name
-`[bold red]x[/bold red]` is shown with its brackets.
+and the consoles themselves are made with markup off (`rolebot.consoles`). A display name
+`[bold red]x[/bold red]` is shown with its brackets. Messages (the standup, Slack posts) are in
+`rolebot.render_messages`, history in `rolebot.render_history`.
 """
 
 from __future__ import annotations
@@ -13,28 +15,22 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.panel import Panel
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from rolebot import dates
 from rolebot.marks import Mark
-from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
-from rolebot.models import Absence, Member, StandupSpec
-from rolebot.notices import MovedDates, Notice
-from rolebot.outbox import Unsent
+from rolebot.models import Absence, Member
 from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
 from rolebot.shifts import ShiftPlan
-from rolebot.standups import StandupChange
 from rolebot.state import Person
 from rolebot.view import View, view
 
 if TYPE_CHECKING:
-    from rolebot.history import HistoryPlan, HistoryTurn, MemberRecord
+    pass
 
 
 def plain(text: str | Text, style: str = "") -> Text:
@@ -219,223 +215,6 @@ def schedule_table(
         cells.append(row.problem or marked or why)
         table.add_row(*cells)
     return view(table, notes=notes, warnings=[*(row.warning for row in rows if row.warning), *warnings])
-
-
-PIN_TEXT = {"swap": "swap", "cover": "cover", "edited": "title edited", "hand-made": "hand-made event"}
-
-
-def _turn_note(turn: HistoryTurn) -> str:
-    notes = ["serving now"] if turn.status == "serving" else []
-    if turn.shifted:
-        how = PIN_TEXT.get(turn.pin or "edited", turn.pin or "")
-        notes.append(f"in place of {turn.owner.name} ({how})")
-    elif turn.pin == "hand-made":
-        notes.append(PIN_TEXT["hand-made"])
-    if turn.source == "state":
-        notes.append("from the state (no calendar event)")
-    return "; ".join(notes)
-
-
-def _member_note(record: MemberRecord, usergroup: str) -> str:
-    if not record.in_group:
-        return f"left @{usergroup}" if record.member.id else f"not in @{usergroup}"
-    return "no turns yet" if record.turns == 0 else ""
-
-
-def _day(day: date | None) -> str:
-    return day.isoformat() if day else "—"
-
-
-def fairness_lines(plan: HistoryPlan) -> list[str]:
-    """Turns per member of the group over the period, the spread, and who is furthest behind."""
-    fair, group = plan.fairness, f"@{plan.role.usergroup}"
-    if fair.counted == 0:
-        return [f"fairness: nobody in {group} to compare"]
-    if not fair.behind:
-        return [f"fairness: each of the {fair.counted} members of {group} has {fair.most} turns (spread 0: balanced)"]
-    verdict = "balanced" if fair.balanced else "unbalanced"
-    first = fair.behind[0]
-    served = f"last served {first.last_served}" if first.last_served else "none served in the period"
-    others = f" (and {len(fair.behind) - 1} more with {fair.fewest})" if len(fair.behind) > 1 else ""
-    return [
-        f"fairness: {fair.fewest} to {fair.most} turns per member of {group} (spread {fair.spread}: {verdict})",
-        f"furthest behind: {first.member.name}, {fair.fewest} turns, {served}{others}",
-    ]
-
-
-def history_table(plan: HistoryPlan) -> View:
-    """Who served when (the turns up to today), turns per person, and the fairness line."""
-    role = plan.role
-    parts: list[RenderableType] = []
-    past = plan.past
-    if past:
-        turns = _table(
-            f"{role.title}: who served from {plan.first} to today ({plan.today})", "Handoff", "Served by", "Note"
-        )
-        for turn in past:
-            turns.add_row(turn.day.isoformat(), turn.server.name, _turn_note(turn))
-        parts.append(turns)
-    else:
-        parts.append(plain(f"{role.title}: no turn recorded from {plan.first} to today ({plan.today})", style="bold"))
-    people = _table(
-        f"{role.title}: turns per person from {plan.first} to {plan.last} (the horizon)",
-        "Member",
-        "Served",
-        "Ahead",
-        "Last served",
-        "Next",
-        "Taken",
-        "Given",
-        "Note",
-    )
-    for record in plan.members:
-        people.add_row(
-            record.member.label() if record.member.id else record.member.name,
-            str(record.served),
-            str(record.ahead),
-            _day(record.last_served),
-            _day(record.next_turn),
-            str(record.swaps_taken),
-            str(record.swaps_given),
-            _member_note(record, role.usergroup),
-        )
-    parts += [plain(""), people, plain("Taken/Given: turns served in someone else's place / by someone else in yours")]
-    parts += [plain(line, style="bold") for line in fairness_lines(plan)]
-    return view(Group(*parts), notes=plan.notes, warnings=plan.warnings)
-
-
-class _Prose:
-    """A message panel: wrapped to the console's reading width (`rolebot.consoles`), which is the
-    terminal's, or in a pipe the width rich would have used there (a table in a pipe is not)."""
-
-    def __init__(self, renderable: RenderableType) -> None:
-        self.renderable = renderable
-
-    def _options(self, console: Console, options: ConsoleOptions) -> ConsoleOptions:
-        reading = getattr(console, "reading_width", None)
-        return options.update_width(min(options.max_width, reading)) if isinstance(reading, int) else options
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from console.render(self.renderable, self._options(console, options))
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, self._options(console, options), self.renderable)
-
-
-def _message(panel: Panel) -> RenderableType:
-    return _Prose(panel)
-
-
-def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
-    fields = Table.grid(padding=(0, 2))
-    fields.add_column(style="bold")
-    fields.add_column()
-    rows = (
-        ("standup", spec.name),
-        ("channel", spec.channel),
-        ("schedule", f"{', '.join(spec.days)} at {spec.time} ({spec.timezone})"),
-        ("wait time", "ask at the exact time" if spec.wait_time in (None, -1) else f"{spec.wait_time} min"),
-        ("participants", ", ".join(spec.participant_names or spec.participants)),
-    )
-    for name, value in rows:
-        fields.add_row(plain(name), plain(value))
-    body = Group(plain(spec.question), plain(""), fields)
-    title = plain(f"Geekbot standup {spec.name}")
-    return _message(Panel(body, title=title, subtitle=plain(subtitle), subtitle_align="right", expand=False))
-
-
-LOCAL_SUBTITLE = "shown here; the local backend sends nothing"
-
-
-def unsent(item: Unsent) -> RenderableType:
-    """A message the local backend shows instead of sending."""
-    if isinstance(item, StandupSpec):
-        return standup_panel(item, LOCAL_SUBTITLE)
-    if isinstance(item, ChannelPost):
-        return slack_message_panel(f"Slack post to {item.channel}", item.text, LOCAL_SUBTITLE)
-    if isinstance(item, DirectMessage):
-        return slack_message_panel(f"Slack direct message to {item.member.label()}", item.text, LOCAL_SUBTITLE)
-    return usergroup_panel(item, LOCAL_SUBTITLE)
-
-
-def slack_message_panel(title: str, text: str, subtitle: str) -> RenderableType:
-    """A Slack message as it would be sent (mrkdwn, escapes and `<@ID>` mentions as they are)."""
-    return _message(Panel(Text(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False))
-
-
-def usergroup_panel(change: GroupMembers, subtitle: str) -> RenderableType:
-    """The members a Slack user group would be given."""
-    names = Text("\n".join(member.label() for member in change.members))
-    title = f"Slack user group @{change.bare_handle}: {len(change.members)} members"
-    return _message(Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False))
-
-
-DRY_RUN = "dry run: nothing sent"
-
-
-def group_preview(change: GroupMembers) -> View:
-    """The members a dry run would give the on-call group."""
-    panel = usergroup_panel(change, DRY_RUN)
-    if not change.members:
-        note = f"nobody serves, and Slack cannot empty a user group: @{change.bare_handle} would be left as it is"
-    else:
-        note = f"@{change.bare_handle} is written only if it does not have exactly these members already"
-    return view(panel, said=[note])
-
-
-def notice_preview(notice: Notice, live: bool) -> View:
-    """What a dry run would post or send once for the handoff, or that it went out already."""
-    day = dates.human(notice.handoff)
-    if notice.already:
-        return view(None, said=[f"{notice.what} for {day} was sent already: nothing to send"])
-    message = notice.message
-    if isinstance(message, ChannelPost):
-        panel = slack_message_panel(f"Slack post to {message.channel}", message.text, DRY_RUN)
-    else:
-        panel = slack_message_panel(f"Slack direct message to {message.member.label()}", message.text, DRY_RUN)
-    if not live:
-        said = f"the local backend would show {notice.what} and send nothing"
-    elif notice.record:
-        said = f"would send {notice.what} for {day}, once: the state records it"
-    else:
-        said = f"with --no-state, {notice.what} would not be sent: the state could not record it"
-    return view(panel, said=[said])
-
-
-def moved_preview(plan: MovedDates, live: bool) -> View:
-    """What a dry run would send each member whose dates move (the panels), and a line saying so."""
-    panels = [
-        slack_message_panel(f"Slack direct message to {m.member.label()}", m.text, DRY_RUN) for m in plan.messages
-    ]
-    if not plan.messages:
-        said = "nobody's turns would change: no messages about moved dates"
-    elif live:
-        said = f"would tell {len(plan.messages)} member(s) of their changed turns, once the calendar is written"
-    else:
-        said = "the local backend would show the messages about moved dates and send nothing"
-    if plan.left:
-        said += f"; {len(plan.left)} who left the group would not be told"
-    return view(Group(*panels) if panels else None, said=[said])
-
-
-def standup_preview(change: StandupChange) -> View:
-    """What a dry run would send (the panel), and what that changes (said on stderr)."""
-    return view(standup_panel(change.spec, "dry run: nothing sent"), said=standup_change_text(change).splitlines())
-
-
-def standup_change_text(change: StandupChange) -> str:
-    if change.action == "create":
-        text = f"would create the standup {change.spec.name} (it runs weekly on {', '.join(change.spec.days)})"
-    elif change.action == "update":
-        text = f"would update {', '.join(change.changed)} of the standup {change.spec.name}, keeping its schedule"
-    else:
-        text = f"the standup {change.spec.name} already says this: nothing to send"
-    if change.new_id is not None and change.record_in is not None:
-        text += f"\nwould record its ID {change.new_id} in the state"
-    if change.existing is not None and change.extras:
-        ids = ", ".join(s.id for s in change.extras)
-        text += f"\nwould delete {len(change.extras)} newer duplicate(s) (id {ids}), keeping id {change.existing.id}"
-    return text
 
 
 def state_table(

@@ -35,7 +35,7 @@ def history_command(
     from rolebot.history import check_since, default_since, history_json, period, plan_history, read_from
     from rolebot.output import emit_json
     from rolebot.reads import current_handoff, read_services, role_and_state, through
-    from rolebot.render import history_table
+    from rolebot.render_history import history_table
 
     app = app_context(ctx)
     today = app.today()

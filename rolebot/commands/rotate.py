@@ -85,7 +85,8 @@ def rotate_command(
 def show_plans(app: AppContext, run: RotateRun, dry_run: bool, full: bool, as_json: bool) -> None:
     """The rotation, and for a dry run what each step would do (for --json, only what is said)."""
     from rolebot.jobs.rotate import CALENDAR, STANDUP
-    from rolebot.render import replan_table, rotation_table, standup_preview
+    from rolebot.render import replan_table, rotation_table
+    from rolebot.render_messages import standup_preview
 
     if run.rotation is not None:
         app.show(rotation_table(run.rotation), as_json=as_json)
@@ -110,7 +111,7 @@ def show_slack_plans(app: AppContext, run: RotateRun, as_json: bool) -> None:
     """For a dry run: the on-call group's members, the announcement, the direct message, and the
     messages to whoever's dates the replan moves."""
     from rolebot.jobs.rotate import ANNOUNCE, DATES_MOVED, DM, ONCALL
-    from rolebot.render import group_preview, moved_preview, notice_preview
+    from rolebot.render_messages import group_preview, moved_preview, notice_preview
 
     group = run.plan(ONCALL)
     if group is not None:

@@ -31,7 +31,7 @@ def standup_command(
     from rolebot.apply import apply_standup
     from rolebot.output import emit_json, show_unsent
     from rolebot.reads import current_handoff, read_services, role_and_state
-    from rolebot.render import standup_preview
+    from rolebot.render_messages import standup_preview
     from rolebot.standups import needs_member_names, no_standup, plan_standup_change
 
     app = app_context(ctx)
