@@ -256,3 +256,46 @@ def test_the_local_notifier_remembers_what_it_showed(demo: Path, rolebot: Invoke
     assert "Hi Dana!" in next_week.stdout  # a new member: the standup changed, shown again
     assert "✓ standup: updated the participants and question of SupportTriagerStandup" in next_week.stderr
     assert (demo / "standups-shown.json").exists()
+
+
+def test_schedule_says_why_each_turn_is_who_it_is(demo: Path, rolebot: Invoke) -> None:
+    """The marks read as sentences: the state, round robin in the calendar, pinned swaps, covers and
+    edited titles (whose turn it was), away trades; and the warning when someone serves twice."""
+    for argv in (
+        ["rotate", TRIAGER],
+        ["swap", TRIAGER, "2026-12-30", "2027-01-13"],
+        ["cover", TRIAGER, "2027-01-20", "--by", "Farah"],
+        ["away", "add", "Dana", "--from", "2026-12-10", "--to", "2026-12-20"],
+    ):
+        assert rolebot(*TODAY, *argv).exit_code == 0, argv
+    calendar = demo / "calendar.ics"
+    calendar.write_text(
+        calendar.read_text().replace("SUMMARY:Support Triager: Emeka", "SUMMARY:Support Triager: Bruno")
+    )
+    result = rolebot(*TODAY, "schedule", TRIAGER, "-n", "8")
+    header = next(line for line in lines(result.stdout) if line.startswith("Handoff"))
+    why = {line[:10]: line[header.index("Why") :] for line in lines(result.stdout) if line.startswith("20")}
+    assert why == {
+        "2026-12-02": "from the state",
+        "2026-12-09": "away trade with 2026-12-23 (Dana Kowalski's turn)",
+        "2026-12-16": "pinned: title edited (Emeka Nwosu's turn)",
+        "2026-12-23": "away trade with 2026-12-09 (Farah Haddad's turn)",
+        "2026-12-30": "pinned: swap with 2027-01-13",
+        "2027-01-06": "round robin (calendar)",
+        "2027-01-13": "pinned: swap with 2026-12-30",
+        "2027-01-20": "pinned: cover for Dana Kowalski",
+    }
+    assert (
+        "warning: Bruno Silva serves twice in a cycle (2026-12-16 and 2027-01-06) while Emeka Nwosu is skipped: "
+        "Bruno Silva serves Emeka Nwosu's turn on 2026-12-16"
+    ) in result.stderr
+
+
+def test_the_readme_dry_run_sample_is_what_rotate_prints(demo: Path, rolebot: Invoke) -> None:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = text.split("```\n$ rolebot rotate support-triager --dry-run\n", 1)[1].split("```", 1)[0]
+    elided, shown = block.split("...\n", 1)
+    assert elided == ""
+    result = rolebot(*TODAY, "rotate", TRIAGER, "--dry-run")  # the samples run with --today 2026-11-30
+    assert result.exit_code == 0
+    assert lines(result.output)[-len(shown.splitlines()) :] == shown.splitlines()
