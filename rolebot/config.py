@@ -10,8 +10,7 @@ key that is wrong (`rolebot config check` lists them one per line, with "did you
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,6 +32,7 @@ from pydantic import (
 from rolebot.builtin_roles import BUILT_IN_ROLES, GENERIC_QUESTION
 from rolebot.config_file import NO_FILE, find_config
 from rolebot.errors import ConfigError, UsageError
+from rolebot.hints import did_you_mean
 from rolebot.templates import (
     ANNOUNCE_MESSAGE,
     ANNOUNCE_MESSAGE_WITH_BUDDY,
@@ -259,8 +259,6 @@ class Config(Strict):
         try:
             return self.roles[key]
         except KeyError:
-            from rolebot.hints import did_you_mean
-
             suggestion = did_you_mean(key, self.roles)
             raise UsageError(
                 f"unknown role {key!r}{suggestion}", f"choose one of: {', '.join(sorted(self.roles))}"
@@ -371,12 +369,6 @@ def _settings_at(loc: tuple[str | int, ...]) -> list[str]:
     if len(parts) == 3 and parts[0] == "roles" and str(parts[2]) in tables:
         return list(tables[str(parts[2])].model_fields)
     return []
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str:
-    """` (did you mean 'x'?)` when `word` is close to one of `choices`, else nothing."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def build_config(raw: Mapping[str, Any], source: str) -> Config:
