@@ -273,6 +273,8 @@ class Services:
             closer = getattr(service, "close", None)
             if callable(closer):
                 closer()
+        if "credentials" in self.__dict__:
+            self.credentials.close()
 
     def slack_api(self) -> SlackApi:
         """The live Slack connection, shared by the members source and the messenger."""
