@@ -15,9 +15,10 @@ To measure another checkout's rolebot with the same fakes, put it first on the c
 `PYTHONPATH=/path/to/checkout uv run python bench/bench_rotate_live.py`.
 
 `--serve DIR` keeps the fakes running for a timer outside (hyperfine, `/usr/bin/time -v`):
-it writes `DIR/env` (the settings, to source) and `DIR/run` (a command that restores the demo
-state and runs the first week's rotate), and the fakes start afresh after each run's last
-request, so every run does the same work.
+it writes `DIR/env` (the settings, to source), `DIR/run` (restores the demo state and runs the
+first week's rotate) and `DIR/floor` (restores the state the same way, then imports typer and
+waits out the 3 round trips), and the fakes start afresh after each run's last request, so
+every run does the same work.
 
 Target (issue 15): the first week within 1.0 s wall and 0.5 s CPU.
 """
@@ -241,7 +242,10 @@ def serve(directory: Path, latency: float) -> None:
         restore = f"rm -rf state && cp -R {shlex.quote(str(directory / 'demo-state'))} state"
         run = f"cd {shlex.quote(str(workdir))} && {restore} && exec {shlex.join(rotate_argv(WEEKS[0][1]))}\n"
         (directory / "run").write_text(run)
-        print(f"{directory}/env: the settings (source it); {directory}/run: one first-week rotate (sh {directory}/run)")
+        floor = [sys.executable, "-c", f"import typer, time; time.sleep({WAVES * latency})"]
+        (directory / "floor").write_text(f"cd {shlex.quote(str(workdir))} && {restore} && exec {shlex.join(floor)}\n")
+        print(f"{directory}/env: the settings (source it); {directory}/run: one first-week rotate;")
+        print(f"{directory}/floor: the floor the same way (import typer, then the {WAVES} round trips' latency)")
         print(f"each run makes {counter.every} requests (calibration: {calibration.wall:.2f} s); Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
