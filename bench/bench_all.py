@@ -9,11 +9,12 @@ The floor is what no implementation avoids: `python -c "import typer"` (the inte
 CLI framework; its wall and CPU medians are measured here too) plus the round trips that cannot
 overlap at the scenario's latency; for a sops secret, the Go binary's own CPU per file.
 
-    uv run python bench/bench_all.py [--runs 3] [--markdown]
+    uv run python bench/bench_all.py [--runs 3] [--markdown] [--against PATH]
 
-To measure another checkout's rolebot with the same fakes, put it first on the child's path:
-`PYTHONPATH=/path/to/checkout uv run python bench/bench_all.py` (the sops row runs this tree's
-`Credentials` in-process either way).
+`--against PATH` measures the rolebot package under PATH too (a checkout, or a directory
+holding `rolebot/` extracted with `git archive REV rolebot`), row by row right after this
+tree's, so both columns see the same machine; PATH may list more directories, as PYTHONPATH
+does (the sops row runs this tree's `Credentials` in-process, so it has no second figure).
 """
 
 from __future__ import annotations
@@ -48,19 +49,19 @@ class Row:
     floor_cpu: float | None
     target: str
 
-    def cells(self) -> list[str]:
-        return [
-            self.scenario,
-            _seconds(self.wall),
-            _seconds(self.cpu),
-            self.requests,
-            _seconds(self.floor_wall),
-            _seconds(self.floor_cpu),
-            self.target,
-        ]
+    def cells(self, against: Row | None, paired: bool) -> list[str]:
+        measured = [_seconds(self.wall), _seconds(self.cpu), self.requests]
+        if paired:
+            before = [_seconds(against.wall), _seconds(against.cpu), against.requests] if against else ["—"] * 3
+            measured = [*before, *measured]
+        return [self.scenario, *measured, _seconds(self.floor_wall), _seconds(self.floor_cpu), self.target]
 
 
-HEADER = ["scenario", "wall", "CPU", "requests", "floor wall", "floor CPU", "target (issue 15)"]
+def header(against: bool) -> list[str]:
+    measured = ["wall", "CPU", "requests"]
+    if against:
+        measured = ["before: wall", "CPU", "requests", "after: wall", "CPU", "requests"]
+    return ["scenario", *measured, "floor wall", "floor CPU", "target (issue 15)"]
 
 
 def _seconds(value: float | None) -> str:
@@ -99,9 +100,8 @@ def rotate_live(runs: int, floor: Floor) -> Row:
 def calendar_runs(scenario: str, index: int, runs: int, scratch: Path) -> list[bench_calendar.Run]:
     """Run one of bench_calendar's scenarios `runs` times (each from a fresh fake); keep run `index`."""
     found = []
-    for attempt in range(runs):
-        base = scratch / f"{scenario}-{attempt}"
-        base.mkdir()
+    for _ in range(runs):
+        base = Path(tempfile.mkdtemp(prefix=f"{scenario}-", dir=scratch))
         result = bench_calendar.SCENARIOS[scenario](base, LATENCY)[index]
         if result.exit_code != 0:
             raise SystemExit(f"{result.name} failed ({result.exit_code}):\n{result.stderr}")
@@ -232,15 +232,29 @@ def sops_secret(runs: int, scratch: Path) -> Row:
     )
 
 
-def print_table(rows: list[Row], markdown: bool) -> None:
-    table = [HEADER, *(row.cells() for row in rows)]
+def against(job: Callable[[], Row], path: str) -> Row:
+    """The row measured with the rolebot package under `path` first on the child's path."""
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = path
+    try:
+        return job()
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
+
+
+def print_table(rows: list[tuple[Row, Row | None]], markdown: bool, against: bool) -> None:
+    names = header(against)
+    table = [names, *(row.cells(other, against) for row, other in rows)]
     if markdown:
-        print("| " + " | ".join(HEADER) + " |")
-        print("|" + "---|" * len(HEADER))
-        for cells in table[1:]:
+        for index, cells in enumerate(table):
             print("| " + " | ".join(cells) + " |")
+            if index == 0:
+                print("|" + "---|" * len(names))
         return
-    widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADER))]
+    widths = [max(len(cells[i]) for cells in table) for i in range(len(names))]
     for index, cells in enumerate(table):
         print("  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip())
         if index == 0:
@@ -251,6 +265,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per row (default 3); the median is shown")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--against", metavar="PATH", help="also measure the rolebot package under PATH")
     args = parser.parse_args()
     floor = import_typer(max(5, args.runs))
     with tempfile.TemporaryDirectory(prefix="rolebot-bench-") as temp:
@@ -263,15 +278,16 @@ def main() -> None:
             lambda: members(bench_members.SCENARIOS[2], args.runs, floor, "≤ 3 requests"),
             lambda: crowded(args.runs, floor, scratch),
             lambda: local_rotate(args.runs, floor, scratch),
-            lambda: sops_secret(args.runs, scratch),
         ]
-        rows = []
+        rows: list[tuple[Row, Row | None]] = []
         for job in jobs:
-            rows.append(job())
-            print(f"measured: {rows[-1].scenario}", file=sys.stderr)
+            other = against(job, args.against) if args.against else None
+            rows.append((job(), other))
+            print(f"measured: {rows[-1][0].scenario}", file=sys.stderr)
+        rows.append((sops_secret(args.runs, scratch), None))
     print(f"floor: `python -c 'import typer'` {floor.wall:.2f} s wall, {floor.cpu:.2f} s CPU (median)")
     print(f"medians of {args.runs} runs; Slack, Google and Geekbot fakes on real sockets\n")
-    print_table(rows, args.markdown)
+    print_table(rows, args.markdown, bool(args.against))
 
 
 if __name__ == "__main__":
