@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
-from rolebot.params import AsJson, RoleArg
+from rolebot.params import AsJson, RoleArg, date_option
 
 
 @handle_errors
@@ -15,8 +15,7 @@ def history_command(
     ctx: typer.Context,
     role: RoleArg,
     since: Annotated[
-        str | None,
-        typer.Option("--since", metavar="DATE", help="Start of the history, YYYY-MM-DD (default: a year ago)."),
+        str | None, date_option("--since", "Start of the history, YYYY-MM-DD (default: a year ago).")
     ] = None,
     as_json: AsJson = False,
 ) -> None:
