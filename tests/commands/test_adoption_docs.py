@@ -1,11 +1,12 @@
 """The README's *Use rolebot for your team* runs as written, in a new repository made from this one:
 step 2 (the config from the example, the demo team's files removed), step 5 (`doctor`) and step 6
-(`init`, then the first `rotate`), against the fake Slack and Google on real sockets. Step 4's sops
-commands run in tests/test_secrets_docs.py (every sops block of the README does); here the
-credentials come from the environment. The samples the section shows agree with what runs.
+(`init`, then the first `rotate`), against the fake Slack and Google on real sockets. Step 1's
+`uv tool install` is not run (tests/docs.py's `NOT_RUN` says why); step 4's sops commands run in
+tests/test_secrets_docs.py (every sops block of the README does); here the credentials come from
+the environment. The samples the section shows are what the commands print, in a terminal.
 
-`uv run` is played by a stand-in that runs its command from this environment (as in
-tests/test_secrets_docs.py); `ROLEBOT_TODAY` pins the date."""
+`uv run` is played by a stand-in that runs its command from this environment (tests/docs.py);
+`ROLEBOT_TODAY` pins the date."""
 
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 unchanged, against the fake Slack and Google on real sockets, with the credentials in the environment
 and no Geekbot key. Geekbot is served too, and must hear nothing.
 
-`uv run` is played by a stand-in that runs its command from this environment (as in
-`tests/test_secrets_docs.py`); `ROLEBOT_TODAY` pins the date."""
+The samples the section shows are what its commands print, in a terminal as wide as the README's
+samples; *The commands* shows `rotate` on the second week of this set-up, and that runs here too.
+`uv run` is played by a stand-in that runs its command from this environment (tests/docs.py);
+`ROLEBOT_TODAY` pins the date."""
 
 from __future__ import annotations
 
@@ -123,12 +125,10 @@ def run_as_shown(team: Team) -> None:
             assert_shows(ran, shown[command.removeprefix("uv run ")], block("").where)
 
 
-@pytest.mark.slow
 def test_the_samples_are_what_the_set_up_prints(team: Team) -> None:
     run_as_shown(team)
 
 
-@pytest.mark.slow
 def test_the_second_week_is_what_the_rotate_sample_shows(team: Team) -> None:
     """*The commands* shows `rotate` live "on the second week of a Slack-only setup": this one."""
     run_as_shown(team)
