@@ -6,7 +6,7 @@ Imported when the CLI starts: nothing here imports more than Typer until a compl
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,3 +35,14 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the plan; change n
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of tables (README: JSON output).")]
 Name = Annotated[str, typer.Argument(metavar="NAME", help="Display name, first name or Slack ID.")]
+
+
+def date_option(flag: str, help: str) -> Any:
+    """The option `flag DATE`: a day written YYYY-MM-DD, which the command reads with
+    `rolebot.dates.parse_date` (so a bad one is a usage error naming the option)."""
+    return typer.Option(flag, metavar="DATE", help=help)
+
+
+def name_option(flag: str, help: str) -> Any:
+    """The option `flag NAME`: a member of the role's group, by display name, first name or Slack ID."""
+    return typer.Option(flag, metavar="NAME", help=help)

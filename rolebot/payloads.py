@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from rolebot.history import HistoryPlan
     from rolebot.jobs.steps import StepResult
     from rolebot.messaging import GroupMembers
     from rolebot.models import Absence, CalendarEvent, WriteReport
@@ -33,8 +34,9 @@ class Named(Protocol):
 
 
 def person(who: Named | None) -> JSON | None:
-    """`{"id", "name"}` (the ID is null for a legacy state entry without one); None for nobody."""
-    return None if who is None else {"id": who.id, "name": who.name}
+    """`{"id", "name"}` (the ID is null when rolebot knows none: a legacy state entry without one, a
+    name only a calendar title gives); None for nobody."""
+    return None if who is None else {"id": who.id or None, "name": who.name}
 
 
 def day(value: date | None) -> str | None:
@@ -277,3 +279,54 @@ def shift(plan: ShiftPlan, dry_run: bool, results: Sequence[StepResult], follow:
 
 def absence(item: Absence) -> JSON:
     return {"id": item.member_id, "name": item.name, "from": day(item.first), "to": day(item.last)}
+
+
+def history(plan: HistoryPlan) -> JSON:
+    """`rolebot history`: every turn, every person, the fairness, notes and warnings."""
+    fairness = plan.fairness
+    return {
+        "role": plan.role.key,
+        "today": plan.today.isoformat(),
+        "since": plan.since.isoformat(),
+        "first": plan.first.isoformat(),
+        "last": plan.last.isoformat(),
+        "turns": [
+            {
+                "handoff": t.day.isoformat(),
+                "last_day": t.last_day.isoformat(),
+                "server": person(t.server),
+                "owner": person(t.owner),
+                "status": t.status,
+                "source": t.source,
+                "pin": t.pin,
+                "shifted": t.shifted,
+                "before": person(t.before),
+            }
+            for t in plan.turns
+        ],
+        "members": [
+            {
+                **(person(m.member) or {}),
+                "in_group": m.in_group,
+                "served": m.served,
+                "ahead": m.ahead,
+                "turns": m.turns,
+                "last_served": day(m.last_served),
+                "next_turn": day(m.next_turn),
+                "swaps_taken": m.swaps_taken,
+                "swaps_given": m.swaps_given,
+            }
+            for m in plan.members
+        ],
+        "fairness": {
+            "counted": fairness.counted,
+            "fewest": fairness.fewest,
+            "most": fairness.most,
+            "spread": fairness.spread,
+            "balanced": fairness.balanced,
+            "furthest_behind": [{**(person(m.member) or {}), "turns": m.turns} for m in fairness.behind],
+        },
+        "unrecorded": [day.isoformat() for day in plan.unrecorded],
+        "notes": list(plan.notes),
+        "warnings": list(plan.warnings),
+    }

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
-from rolebot.params import AsJson, DryRun, Name
+from rolebot.params import AsJson, DryRun, Name, date_option
 
 if TYPE_CHECKING:
     from rolebot.config import RoleConfig
@@ -36,8 +36,8 @@ away_app = typer.Typer(
 def away_add(
     ctx: typer.Context,
     name: Name,
-    from_: Annotated[str, typer.Option("--from", metavar="DATE", help="First day away, YYYY-MM-DD.")],
-    to: Annotated[str, typer.Option("--to", metavar="DATE", help="Last day away, YYYY-MM-DD (included).")],
+    from_: Annotated[str, date_option("--from", "First day away, YYYY-MM-DD.")],
+    to: Annotated[str, date_option("--to", "Last day away, YYYY-MM-DD (included).")],
     dry_run: DryRun = False,
     as_json: AsJson = False,
 ) -> None:
@@ -93,8 +93,7 @@ def away_remove(
     ctx: typer.Context,
     name: Name,
     from_: Annotated[
-        str | None,
-        typer.Option("--from", metavar="DATE", help="Only the absence starting that day, YYYY-MM-DD (default: all)."),
+        str | None, date_option("--from", "Only the absence starting that day, YYYY-MM-DD (default: all).")
     ] = None,
     dry_run: DryRun = False,
     as_json: AsJson = False,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
-from rolebot.params import AsJson, DryRun, RoleArg, Yes
+from rolebot.params import AsJson, DryRun, RoleArg, Yes, date_option, name_option
 
 if TYPE_CHECKING:
     from rolebot.config import RoleConfig
@@ -74,12 +74,10 @@ def calendar_bulk(
         ),
     ] = None,
     start: Annotated[
-        str | None,
-        typer.Option("--start", metavar="DATE", help="First date, YYYY-MM-DD (moved forward to a handoff day)."),
+        str | None, date_option("--start", "First date, YYYY-MM-DD (moved forward to a handoff day).")
     ] = None,
     member: Annotated[
-        str | None,
-        typer.Option("--member", metavar="NAME", help="Who serves first (display name, first name or Slack ID)."),
+        str | None, name_option("--member", "Who serves first (display name, first name or Slack ID).")
     ] = None,
     dry_run: DryRun = False,
     yes: Yes = False,
@@ -154,16 +152,10 @@ def _reaches(last_start: date | None, role: RoleConfig, end: date) -> bool:
 def calendar_delete(
     ctx: typer.Context,
     role: RoleArg,
-    from_: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="First start date, YYYY-MM-DD (default: today).")
-    ] = None,
+    from_: Annotated[str | None, date_option("--from", "First start date, YYYY-MM-DD (default: today).")] = None,
     to: Annotated[
         str | None,
-        typer.Option(
-            "--to",
-            metavar="DATE",
-            help="Last start date, YYYY-MM-DD (default: as far as rolebot plans, horizon + 520).",
-        ),
+        date_option("--to", "Last start date, YYYY-MM-DD (default: as far as rolebot plans, horizon + 520)."),
     ] = None,
     dry_run: DryRun = False,
     yes: Yes = False,

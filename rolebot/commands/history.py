@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
-from rolebot.params import AsJson, RoleArg
+from rolebot.params import AsJson, RoleArg, date_option
 
 
 @handle_errors
@@ -15,8 +15,7 @@ def history_command(
     ctx: typer.Context,
     role: RoleArg,
     since: Annotated[
-        str | None,
-        typer.Option("--since", metavar="DATE", help="Start of the history, YYYY-MM-DD (default: a year ago)."),
+        str | None, date_option("--since", "Start of the history, YYYY-MM-DD (default: a year ago).")
     ] = None,
     as_json: AsJson = False,
 ) -> None:
@@ -31,8 +30,8 @@ def history_command(
         rolebot history support-triager
         rolebot history support-triager --since 2026-01-01 --json
     """
-    from rolebot import absences, dates
-    from rolebot.history import check_since, default_since, history_json, period, plan_history, read_from
+    from rolebot import absences, dates, payloads
+    from rolebot.history import check_since, default_since, period, plan_history, read_from
     from rolebot.output import emit_json
     from rolebot.reads import current_handoff, read_services, role_and_state, through
     from rolebot.render_history import history_table
@@ -52,4 +51,4 @@ def history_command(
     plan = plan_history(inputs, today=today, since=start, absences=away)
     app.show(history_table(plan), as_json=as_json)
     if as_json:
-        emit_json(history_json(plan))
+        emit_json(payloads.history(plan))

@@ -7,32 +7,23 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
-from rolebot.params import AsJson, DryRun, RoleArg
+from rolebot.params import AsJson, DryRun, RoleArg, name_option
 
 
 @handle_errors
 def init_command(
     ctx: typer.Context,
     role: RoleArg,
-    current: Annotated[
-        str,
-        typer.Option("--current", metavar="NAME", help="Who serves now (display name, first name or Slack ID)."),
-    ],
+    current: Annotated[str, name_option("--current", "Who serves now (display name, first name or Slack ID).")],
     standup_manager: Annotated[
         str | None,
-        typer.Option(
+        name_option(
             "--standup-manager",
-            metavar="NAME",
-            help="Owner of the Geekbot API key; added to every standup (a role without Geekbot needs none).",
+            "Owner of the Geekbot API key; added to every standup (a role without Geekbot needs none).",
         ),
     ] = None,
     incoming: Annotated[
-        str | None,
-        typer.Option(
-            "--incoming",
-            metavar="NAME",
-            help="Who joined most recently (two-person roles; default: after --current).",
-        ),
+        str | None, name_option("--incoming", "Who joined most recently (two-person roles; default: after --current).")
     ] = None,
     dry_run: DryRun = False,
     as_json: AsJson = False,

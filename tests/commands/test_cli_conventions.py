@@ -289,13 +289,3 @@ def test_schedule_says_why_each_turn_is_who_it_is(demo: Path, rolebot: Invoke) -
         "warning: Bruno Silva serves twice in a cycle (2026-12-16 and 2027-01-06) while Emeka Nwosu is skipped: "
         "Bruno Silva serves Emeka Nwosu's turn on 2026-12-16"
     ) in result.stderr
-
-
-def test_the_readme_dry_run_sample_is_what_rotate_prints(demo: Path, rolebot: Invoke) -> None:
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    block = text.split("```\n$ rolebot rotate support-triager --dry-run\n", 1)[1].split("```", 1)[0]
-    elided, shown = block.split("...\n", 1)
-    assert elided == ""
-    result = rolebot(*TODAY, "rotate", TRIAGER, "--dry-run")  # the samples run with --today 2026-11-30
-    assert result.exit_code == 0
-    assert lines(result.output)[-len(shown.splitlines()) :] == shown.splitlines()

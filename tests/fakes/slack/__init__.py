@@ -100,6 +100,8 @@ class FakeSlack:
     dms_refused: dict[str, str] = field(default_factory=dict)
     """User ID → the error Slack answers a direct message to them with (`restricted_action`, say:
     the workspace does not let the app write to that person)."""
+    team_name: str = "Fake Team"
+    """The workspace's name, as `auth.test` gives it."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -217,7 +219,7 @@ class FakeSlack:
         return {
             "ok": True,
             "url": "https://fake-team.slack.com/",
-            "team": "Fake Team",
+            "team": self.team_name,
             "user": "rolebot",
             "team_id": TEAM,
             "user_id": BOT_USER,
