@@ -122,7 +122,7 @@ def prepare(workdir: Path, google: FakeGoogle) -> dict[str, str]:
             "ROLEBOT_GOOGLE_API_URL": google.server.url,  # type: ignore[union-attr]
             "ROLEBOT_CALENDAR_ID": google.calendar_id,
             "ROLEBOT_GOOGLE_CREDENTIALS": str(key),
-            "PYTHONPATH": str(REPO),
+            "PYTHONPATH": os.environ.get("PYTHONPATH") or str(REPO),
             "NO_COLOR": "1",
             "COLUMNS": "120",
         }

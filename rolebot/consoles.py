@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from rolebot.settings import Color
+from rolebot.settings import Color, colour_on
 
 PIPED_WIDTH = 10_000
 """The width of stdout when it is not a terminal: wider than any table."""
@@ -24,7 +24,7 @@ class RolebotConsole(Console):
 
 
 def make_console(*, stderr: bool, terminal: bool, color: Color) -> RolebotConsole:
-    coloured = color == "always" or (color == "auto" and terminal)
+    coloured = colour_on(color, terminal)
     console = RolebotConsole(
         stderr=stderr,
         force_terminal=terminal,

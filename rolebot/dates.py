@@ -2,22 +2,22 @@
 
 A role hands over on a weekday (weekly) or a day of the month (monthly). Everything here takes
 and returns `datetime.date` — calendar dates in the team's time zone, never times — so daylight
-saving can never move a handoff. Week and month arithmetic is pendulum's; pendulum is imported
-inside the functions that use it, so `rolebot --help` and `rolebot members` never load it.
+saving can never move a handoff. A month later is the same day of the month, or the month's last
+day when it has no such day (31 January + 1 month = 28 February). Only the standard library:
+dates are on the path of every command.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rolebot.config import WEEKDAYS
 from rolebot.errors import RolebotError, UsageError
 
 if TYPE_CHECKING:
-    import pendulum
-
     from rolebot.config import RoleConfig
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -68,27 +68,22 @@ def checked_date(value: object, where: str, error: type[RolebotError], fix: str)
     return parsed
 
 
-def _pendulum(day: date) -> pendulum.Date:
-    import pendulum
-
-    return pendulum.date(day.year, day.month, day.day)
-
-
-def _plain(day: date) -> date:
-    return date(day.year, day.month, day.day)
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months (negative: earlier), on the month's last day if it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def today_in(timezone: str) -> date:
-    import pendulum
+    from zoneinfo import ZoneInfo
 
-    return _plain(pendulum.today(timezone))
+    return datetime.now(ZoneInfo(timezone)).date()
 
 
 def shift(day: date, role: RoleConfig, periods: int) -> date:
     """Move a handoff date by whole periods of the role (weeks or months; negative: earlier)."""
-    moved = _pendulum(day)
-    moved = moved.add(weeks=periods) if role.cadence == "weekly" else moved.add(months=periods)
-    return _plain(moved)
+    return day + timedelta(weeks=periods) if role.cadence == "weekly" else add_months(day, periods)
 
 
 def handoff_on_or_after(day: date, role: RoleConfig) -> date:
@@ -97,7 +92,7 @@ def handoff_on_or_after(day: date, role: RoleConfig) -> date:
         target = WEEKDAYS.index(role.weekday or "monday")
         return day + timedelta(days=(target - day.weekday()) % 7)
     dom = role.day_of_month or 1
-    month = day if day.day <= dom else _plain(_pendulum(day).add(months=1))
+    month = day if day.day <= dom else add_months(day, 1)
     return month.replace(day=dom)
 
 
@@ -108,7 +103,7 @@ def handoff_on_or_before(day: date, role: RoleConfig) -> date:
         target = WEEKDAYS.index(role.weekday or "monday")
         return day - timedelta(days=(day.weekday() - target) % 7)
     dom = role.day_of_month or 1
-    month = day if day.day >= dom else _plain(_pendulum(day).subtract(months=1))
+    month = day if day.day >= dom else add_months(day, -1)
     return month.replace(day=dom)
 
 
@@ -117,5 +112,22 @@ def is_handoff(day: date, role: RoleConfig) -> bool:
 
 
 def human(day: date) -> str:
-    """'Wednesday 2 December 2026'."""
-    return _pendulum(day).format("dddd D MMMM YYYY")
+    """'Wednesday 2 December 2026' (in English, whatever the locale)."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)

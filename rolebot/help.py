@@ -14,10 +14,11 @@ bundles; rolebot imports nothing from a separate `click`.)
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING
 
 from typer._click import Context, HelpFormatter, Parameter
 from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+from rolebot.coercion import convert_directly
 
 EXAMPLES = "Examples:"
 
@@ -44,9 +45,11 @@ class _Conventions:
     help: str | None
     options_metavar: str | None
 
-    if TYPE_CHECKING:
-
-        def get_params(self, ctx: Context) -> list[Parameter]: ...
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        """The parameters (the help and completion options too), converted without pydantic."""
+        params: list[Parameter] = super().get_params(ctx)  # type: ignore[misc]
+        convert_directly(params)
+        return params
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -96,8 +99,9 @@ class _Conventions:
 
 
 class RolebotCommand(_Conventions, TyperCommand):
-    """A command whose help reads `ROLE`, not `{role}` or `role <str>`, with its examples."""
+    """A command whose help reads `ROLE`, not `{role}` or `role <str>`, with its examples, and
+    whose values are converted without pydantic (`rolebot.coercion`)."""
 
 
 class RolebotGroup(_Conventions, TyperGroup):
-    """A group of commands, with the same help conventions."""
+    """A group of commands, with the same conventions."""

@@ -115,9 +115,11 @@ def show_unsent(app: AppContext, *, to_stderr: bool = False) -> None:
     stderr when stdout is for data (`--json`)."""
     from rolebot.render_messages import unsent
 
-    console = app.err if to_stderr else app.out
-    for item in app.services.outbox.take():
-        console.print(unsent(item))
+    items = app.services.outbox.take()
+    if items:  # a console (and rich) only for something to show
+        console = app.err if to_stderr else app.out
+        for item in items:
+            console.print(unsent(item))
 
 
 def emit_json(payload: object) -> None:

@@ -21,7 +21,8 @@ from rolebot.state import RoleState, TeamState, load_state
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from rolebot.context import AppContext, ServiceKind
+    from rolebot.context import AppContext
+    from rolebot.services.factory import ServiceKind
 
 T = TypeVar("T")
 

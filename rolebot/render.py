@@ -1,5 +1,6 @@
-"""Rich renderables for plans and results. Pure: each function returns something to print — a
-`View` (`rolebot.view`) when there are messages to go with the data, for stderr.
+"""Renderables for plans and results. Pure: each function returns something to print — a
+`View` (`rolebot.view`) when there are messages to go with the data, for stderr. They are built
+of `rolebot.renderables`, which import rich only when printed (never with --json).
 
 Every string shown here comes from outside at some point (display names, titles, event summaries,
 questions, paths), so none is ever read as rich markup: each one becomes a `Text` through `plain`,
@@ -14,14 +15,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
-
 from rolebot import dates
 from rolebot.marks import Mark
 from rolebot.models import Absence, Member
+from rolebot.renderables import Stack, Styled, TitledTable
 from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
@@ -30,36 +27,9 @@ from rolebot.state import Person
 from rolebot.view import View, view
 
 if TYPE_CHECKING:
-    pass
+    from rich.console import RenderableType
 
-
-def plain(text: str | Text, style: str = "") -> Text:
-    """`text` as it is, never as markup: the one way a string reaches the screen."""
-    return text if isinstance(text, Text) else Text(text, style=style)
-
-
-class _Titled:
-    """A table with its title on a line of its own (a title on the table wraps to its width)."""
-
-    def __init__(self, title: str, *columns: str) -> None:
-        self.title = title
-        self.table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        for column in columns:
-            self.table.add_column(plain(column))
-
-    def add_row(self, *cells: str | Text) -> None:
-        self.table.add_row(*(plain(cell) for cell in cells))
-
-    def __rich__(self) -> Group:
-        return Group(plain(self.title, style="bold"), self.table)
-
-
-def titled_table(title: str, *columns: str) -> _Titled:
-    """A table with its title on a line of its own; cells are shown as written, never as markup."""
-    return _Titled(title, *columns)
-
-
-_table = titled_table
+_table = TitledTable
 
 
 def _who(person: Member | Person | None) -> str:
@@ -111,7 +81,7 @@ def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> View:
     for item in items:
         end = item.event.end.isoformat() if item.event else ""
         why = item.problem or SOURCE_TEXT.get(item.source, item.source)
-        action = Text("create", style="green") if item.action == "create" else Text("exists", style="dim")
+        action = Styled("create", "green") if item.action == "create" else Styled("exists", "dim")
         table.add_row(item.day.isoformat(), end, _who(item.member), action, why)
     return view(table, notes=plan.notes)
 
@@ -149,7 +119,7 @@ def replan_table(plan: ReplanPlan, *, creates: bool = True, limit: int | None = 
     listed = shown if limit is None else shown[:limit]
     for turn in listed:
         before = _who(turn.before) if turn.before is not None else "—"
-        action = Text("update", style="yellow") if turn.action == "update" else Text("create", style="green")
+        action = Styled("update", "yellow") if turn.action == "update" else Styled("create", "green")
         table.add_row(turn.day.isoformat(), before, _who(turn.server), action, why_moved(turn))
     rest = shown[len(listed) :]
     if not rest:
@@ -157,8 +127,7 @@ def replan_table(plan: ReplanPlan, *, creates: bool = True, limit: int | None = 
     updates = sum(1 for t in rest if t.action == "update")
     kinds = [f"{n} to {verb}" for n, verb in ((len(rest) - updates, "create"), (updates, "update")) if n]
     what = f"more {kinds[0].partition(' ')[2]}" if len(kinds) == 1 else f"more ({', '.join(kinds)})"
-    more = plain(f"… and {len(rest)} {what}, up to {rest[-1].day}")
-    return view(Group(table, more), warnings=warnings)
+    return view(Stack(table, f"… and {len(rest)} {what}, up to {rest[-1].day}"), warnings=warnings)
 
 
 def shift_table(plan: ShiftPlan) -> View:
@@ -229,7 +198,7 @@ def state_table(
 def secrets_table(rows: Sequence[tuple[str, str, str, bool]]) -> RenderableType:
     table = _table("Credentials (values are never shown)", "Credential", "Found in", "Status")
     for label, where, status, ok in rows:
-        table.add_row(label, where, Text(status, style="green" if ok else "red"))
+        table.add_row(label, where, Styled(status, "green" if ok else "red"))
     return table
 
 
@@ -238,9 +207,9 @@ def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None
     table = _table("Slack scopes the configured features need", "Scope", "Needed for", "Token")
     for scope, uses in needed.items():
         if has is None:
-            status = Text("not checked", style="dim")
+            status = Styled("not checked", "dim")
         else:
-            status = Text("has it", style="green") if scope in has else Text("missing", style="red")
+            status = Styled("has it", "green") if scope in has else Styled("missing", "red")
         table.add_row(scope, ", ".join(uses), status)
     if has is None:
         return view(table, said=[f"the token's scopes were not checked: {unchecked}"])

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
-
-from rolebot.render import plain, titled_table
+from rolebot.renderables import Stack, Styled, TitledTable
 from rolebot.view import View, view
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from rolebot.history import HistoryPlan, HistoryTurn, MemberRecord
 
 PIN_TEXT = {"swap": "swap", "cover": "cover", "edited": "title edited", "hand-made": "hand-made event"}
@@ -59,18 +59,18 @@ def fairness_lines(plan: HistoryPlan) -> list[str]:
 def history_table(plan: HistoryPlan) -> View:
     """Who served when (the turns up to today), turns per person, and the fairness line."""
     role = plan.role
-    parts: list[RenderableType] = []
+    parts: list[RenderableType | Styled] = []
     past = plan.past
     if past:
-        turns = titled_table(
+        turns = TitledTable(
             f"{role.title}: who served from {plan.first} to today ({plan.today})", "Handoff", "Served by", "Note"
         )
         for turn in past:
             turns.add_row(turn.day.isoformat(), turn.server.name, _turn_note(turn))
         parts.append(turns)
     else:
-        parts.append(plain(f"{role.title}: no turn recorded from {plan.first} to today ({plan.today})", style="bold"))
-    people = titled_table(
+        parts.append(Styled(f"{role.title}: no turn recorded from {plan.first} to today ({plan.today})", "bold"))
+    people = TitledTable(
         f"{role.title}: turns per person from {plan.first} to {plan.last} (the horizon)",
         "Member",
         "Served",
@@ -92,6 +92,6 @@ def history_table(plan: HistoryPlan) -> View:
             str(record.swaps_given),
             _member_note(record, role.usergroup),
         )
-    parts += [plain(""), people, plain("Taken/Given: turns served in someone else's place / by someone else in yours")]
-    parts += [plain(line, style="bold") for line in fairness_lines(plan)]
-    return view(Group(*parts), notes=plan.notes, warnings=plan.warnings)
+    parts += ["", people, "Taken/Given: turns served in someone else's place / by someone else in yours"]
+    parts += [Styled(line, "bold") for line in fairness_lines(plan)]
+    return view(Stack(*parts), notes=plan.notes, warnings=plan.warnings)

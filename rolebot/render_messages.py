@@ -1,23 +1,29 @@
 """Rich renderables for messages: the Geekbot standup, Slack posts, direct messages and user
 groups, as the local backend shows them instead of sending and as a dry run previews them. Pure,
-like `rolebot.render`, whose conventions it follows (every string through `plain`)."""
+like `rolebot.render`, whose conventions it follows (every string through `plain`). A preview's
+panels are built when printed (`Later`): with --json only its lines are said, and rich is not
+imported for them.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from functools import partial
+from typing import TYPE_CHECKING
 
 from rolebot import dates
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import StandupSpec
-from rolebot.notices import MovedDates, Notice
-from rolebot.outbox import Unsent
-from rolebot.render import plain
-from rolebot.standups import StandupChange
+from rolebot.renderables import Later, Stack, plain
 from rolebot.view import View, view
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.measure import Measurement
+    from rich.panel import Panel
+
+    from rolebot.notices import MovedDates, Notice
+    from rolebot.outbox import Unsent
+    from rolebot.standups import StandupChange
 
 
 class _Prose:
@@ -35,6 +41,8 @@ class _Prose:
         yield from console.render(self.renderable, self._options(console, options))
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
         return Measurement.get(console, self._options(console, options), self.renderable)
 
 
@@ -43,6 +51,10 @@ def _message(panel: Panel) -> RenderableType:
 
 
 def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="bold")
     fields.add_column()
@@ -76,12 +88,16 @@ def unsent(item: Unsent) -> RenderableType:
 
 def slack_message_panel(title: str, text: str, subtitle: str) -> RenderableType:
     """A Slack message as it would be sent (mrkdwn, escapes and `<@ID>` mentions as they are)."""
-    return _message(Panel(Text(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False))
+    from rich.panel import Panel
+
+    return _message(Panel(plain(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False))
 
 
 def usergroup_panel(change: GroupMembers, subtitle: str) -> RenderableType:
     """The members a Slack user group would be given."""
-    names = Text("\n".join(member.label() for member in change.members))
+    from rich.panel import Panel
+
+    names = plain("\n".join(member.label() for member in change.members))
     title = f"Slack user group @{change.bare_handle}: {len(change.members)} members"
     return _message(Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False))
 
@@ -91,7 +107,7 @@ DRY_RUN = "dry run: nothing sent"
 
 def group_preview(change: GroupMembers) -> View:
     """The members a dry run would give the on-call group."""
-    panel = usergroup_panel(change, DRY_RUN)
+    panel = Later(lambda: usergroup_panel(change, DRY_RUN))
     if not change.members:
         note = f"nobody serves, and Slack cannot empty a user group: @{change.bare_handle} would be left as it is"
     else:
@@ -105,10 +121,12 @@ def notice_preview(notice: Notice, live: bool) -> View:
     if notice.already:
         return view(None, said=[f"{notice.what} for {day} was sent already: nothing to send"])
     message = notice.message
-    if isinstance(message, ChannelPost):
-        panel = slack_message_panel(f"Slack post to {message.channel}", message.text, DRY_RUN)
-    else:
-        panel = slack_message_panel(f"Slack direct message to {message.member.label()}", message.text, DRY_RUN)
+    title = (
+        f"Slack post to {message.channel}"
+        if isinstance(message, ChannelPost)
+        else f"Slack direct message to {message.member.label()}"
+    )
+    panel = Later(lambda: slack_message_panel(title, message.text, DRY_RUN))
     if not live:
         said = f"the local backend would show {notice.what} and send nothing"
     elif notice.record:
@@ -121,7 +139,8 @@ def notice_preview(notice: Notice, live: bool) -> View:
 def moved_preview(plan: MovedDates, live: bool) -> View:
     """What a dry run would send each member whose dates move (the panels), and a line saying so."""
     panels = [
-        slack_message_panel(f"Slack direct message to {m.member.label()}", m.text, DRY_RUN) for m in plan.messages
+        Later(partial(slack_message_panel, f"Slack direct message to {m.member.label()}", m.text, DRY_RUN))
+        for m in plan.messages
     ]
     if not plan.messages:
         said = "nobody's turns would change: no messages about moved dates"
@@ -131,12 +150,15 @@ def moved_preview(plan: MovedDates, live: bool) -> View:
         said = "the local backend would show the messages about moved dates and send nothing"
     if plan.left:
         said += f"; {len(plan.left)} who left the group would not be told"
-    return view(Group(*panels) if panels else None, said=[said])
+    return view(Stack(*panels) if panels else None, said=[said])
 
 
 def standup_preview(change: StandupChange) -> View:
     """What a dry run would send (the panel), and what that changes (said on stderr)."""
-    return view(standup_panel(change.spec, "dry run: nothing sent"), said=standup_change_text(change).splitlines())
+    return view(
+        Later(lambda: standup_panel(change.spec, "dry run: nothing sent")),
+        said=standup_change_text(change).splitlines(),
+    )
 
 
 def standup_change_text(change: StandupChange) -> str:

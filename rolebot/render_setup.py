@@ -12,7 +12,7 @@ from rich.text import Text
 
 from rolebot.config_report import BUILT_IN, ConfigReport
 from rolebot.preflight import Check
-from rolebot.render import plain, titled_table
+from rolebot.renderables import TitledTable, plain
 
 
 def shown_value(value: Any) -> str:
@@ -26,8 +26,8 @@ def config_table(report: ConfigReport) -> RenderableType:
     tables: list[RenderableType] = []
     for role in dict.fromkeys(s.role for s in report.settings):
         title = f"Config: {report.source}" if role is None else f"\n[roles.{role}]  {roles}"
-        table = titled_table(title, "Setting", "Value", "From")
-        table.table.columns[1].overflow = "fold"  # a URL in a question is shown whole
+        table = TitledTable(title, "Setting", "Value", "From")
+        table.fold(1)  # a URL in a question is shown whole
         for setting in (s for s in report.settings if s.role == role):
             origin = plain(setting.origin, "dim" if setting.origin == BUILT_IN else "")
             table.add_row(setting.name, shown_value(setting.value), origin)
@@ -40,10 +40,10 @@ STYLES = {"ok": "green", "failed": "red", "skipped": "dim"}
 
 def doctor_table(checks: Sequence[Check], roles: Sequence[str]) -> RenderableType:
     """One row per check: ✓, ✗ (with the fix) or – (not checked, and why)."""
-    table = titled_table(
+    table = TitledTable(
         f"Live checks for {', '.join(roles)} (no secret is ever shown)", "", "Service", "Check", "Result"
     )
-    table.table.columns[3].overflow = "fold"
+    table.fold(3)
     for check in checks:
         result = Text(check.detail)
         if check.fix:

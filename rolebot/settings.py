@@ -115,6 +115,11 @@ def load_settings(
     )
 
 
+def colour_on(color: Color, terminal: bool) -> bool:
+    """Whether a stream is written in colour: `always`, or `auto` on a terminal."""
+    return color == "always" or (color == "auto" and terminal)
+
+
 def _color(option: str | None, env: Mapping[str, str]) -> Color:
     """--color always|never wins; then NO_COLOR (https://no-color.org), then FORCE_COLOR
     (https://force-color.org), each when set and not empty; else colour on terminals only."""

@@ -22,13 +22,13 @@ SHOWN_ERRORS = 5
 class Strict(BaseModel):
     """Something a person wrote: unknown keys are errors; values never change once read."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Tolerant(BaseModel):
     """Something a service answered: only the fields rolebot reads, the rest ignored."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def location(parts: Sequence[str | int], *, skip: Collection[str] = ()) -> str:

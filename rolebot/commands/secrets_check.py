@@ -12,7 +12,8 @@ from rolebot.output import app_context, handle_errors
 from rolebot.params import AsJson
 
 if TYPE_CHECKING:
-    from rolebot.context import AppContext, ServiceKind
+    from rolebot.context import AppContext
+    from rolebot.services.factory import ServiceKind
 
 secrets_app = typer.Typer(help="Inspect credentials without showing them.", no_args_is_help=True, rich_markup_mode=None)
 

@@ -120,6 +120,14 @@ class Credentials:
                 found.append(UnsafeFile(path, shown(path, self.settings.cwd), reason))
         return found
 
+    def close(self) -> None:
+        """Let the reads still running finish, and end the threads that ran them (reading a
+        credential afterwards starts them again)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
     def _load(self, credential: Credential) -> Any:
         return self._read_once(credential).result()
 

@@ -110,7 +110,10 @@ class _BoundedResponse(http.client.HTTPResponse):
         self.fp = io.BufferedReader(_BoundedReader(sock, _BOUNDS.get()))
 
 
-class _BoundedHTTPConnection(httplib2.HTTPConnectionWithTimeout):
+class _Bounded(http.client.HTTPConnection):
+    """What the plain and the TLS connection add to httplib2's: connecting and every send within
+    the time the request has left, and a response that reads within it too."""
+
     response_class = _BoundedResponse
 
     def connect(self) -> None:
@@ -123,17 +126,12 @@ class _BoundedHTTPConnection(httplib2.HTTPConnectionWithTimeout):
         super().send(data)
 
 
-class _BoundedHTTPSConnection(httplib2.HTTPSConnectionWithTimeout):
-    response_class = _BoundedResponse
+class _BoundedHTTPConnection(_Bounded, httplib2.HTTPConnectionWithTimeout):
+    pass
 
-    def connect(self) -> None:
-        self.timeout = _BOUNDS.get().left()
-        super().connect()
 
-    def send(self, data: Any) -> None:
-        if self.sock is not None:
-            self.sock.settimeout(_BOUNDS.get().left())
-        super().send(data)
+class _BoundedHTTPSConnection(_Bounded, httplib2.HTTPSConnectionWithTimeout):
+    pass
 
 
 _CONNECTIONS: dict[str, type[httplib2.HTTPConnectionWithTimeout | httplib2.HTTPSConnectionWithTimeout]] = {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -25,14 +25,11 @@ from rolebot.services.geekbot.wire import (
     name_of,
     update_body,
 )
-from rolebot.services.http import HttpClient, json_body
+from rolebot.services.http import HttpClient, Reach, json_body
 from rolebot.services.retry import Log, Retry, Sleep
 from rolebot.validation import Tolerant, describe
 
 if TYPE_CHECKING:
-    import httpx
-
-    from rolebot.deadline import Deadline
     from rolebot.redaction import Secret
 
 M = TypeVar("M", bound=Tolerant)
@@ -44,39 +41,22 @@ CREATE_ATTEMPTS = 3
 class GeekbotNotifier:
     """Finds, creates, updates and deletes a role's standup with the standup manager's API key."""
 
-    def __init__(self, http: HttpClient, host: str, *, sleep: Sleep, log: Log | None = None) -> None:
+    def __init__(self, http: HttpClient, *, sleep: Sleep, log: Log | None = None) -> None:
         self._http = http
         self._sleep = sleep
         self._log = log
-        self.host = host
+        self.host = http.host
         self.description = f"Geekbot ({self.host})"
         self._admin: bool | None = None
         self._owner: str | None = None
 
     @classmethod
-    def connect(
-        cls,
-        api_url: str,
-        token: Secret,
-        *,
-        sleep: Sleep,
-        log: Log | None,
-        deadline: Deadline | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> GeekbotNotifier:
+    def connect(cls, api_url: str, token: Secret, **reach: Unpack[Reach]) -> GeekbotNotifier:
         """A notifier for the API at `api_url` (its root, like https://api.geekbot.com)."""
         base_url = api_url.strip().rstrip("/") or DEFAULT_URL
-        http = HttpClient(
-            SERVICE,
-            base_url,
-            {"Authorization": token.reveal(), "Accept": "application/json"},
-            url_setting=URL_SETTING,
-            transport=transport,
-            sleep=sleep,
-            log=log,
-            deadline=deadline,
-        )
-        return cls(http, urlsplit(base_url).netloc or base_url, sleep=sleep, log=log)
+        headers = {"Authorization": token.reveal(), "Accept": "application/json"}
+        http = HttpClient(SERVICE, base_url, headers, url_setting=URL_SETTING, **reach)
+        return cls(http, sleep=reach["sleep"], log=reach["log"])
 
     def close(self) -> None:
         self._http.close()

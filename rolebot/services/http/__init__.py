@@ -27,7 +27,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar
 from urllib.parse import urlsplit
 
 from rolebot.errors import NotSent, ServiceError
@@ -43,7 +43,7 @@ import httpx  # noqa: E402 - after the line above
 
 from rolebot.services.http.transport import BoundedTransport, bounded, proxied, ssl_context  # noqa: E402
 
-__all__ = ["Answer", "HttpClient", "json_body", "parse_json", "ssl_context"]
+__all__ = ["Answer", "HttpClient", "Reach", "json_body", "parse_json", "ssl_context"]
 
 if TYPE_CHECKING:
     from rolebot.deadline import Deadline
@@ -55,6 +55,17 @@ MAX_BODY = 32 * 1024 * 1024
 """The largest answer read (32 MiB): a 1,000-user Slack page is about 2 MB."""
 
 T = TypeVar("T")
+
+
+class Reach(TypedDict, total=False):
+    """How a client reaches its service, the same for every service's `connect`: passed through
+    to `HttpClient` (a transport for tests, the waits, the log, the command's deadline)."""
+
+    sleep: Required[Sleep]
+    log: Required[Log | None]
+    deadline: Deadline | None
+    transport: httpx.BaseTransport | None
+    clock: Clock
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,8 @@ class HttpClient:
         self._sleep = sleep
         self._log = log
         self._gate = Gate(clock, sleep)
-        self._host = urlsplit(base_url).netloc or base_url
+        self.host = urlsplit(base_url).netloc or base_url
+        """The service's host (or the URL, if it names none), as messages show it."""
         verify: ssl.SSLContext | bool = True  # used only by a transport httpx builds itself
         if transport is None and proxied(base_url):
             verify = ssl_context()  # httpx's transports, through the proxy: reads bounded between chunks only
@@ -186,7 +198,7 @@ class HttpClient:
                 problem = "cannot reach" if unsent else "no answer from"
                 failure = (NotSent if unsent else ServiceError)(
                     self.service,
-                    f"{problem} {self._host} ({_transport_reason(exc, budget)}) after {attempt} tries",
+                    f"{problem} {self.host} ({_transport_reason(exc, budget)}) after {attempt} tries",
                     f"check the network, or {self.url_setting} if you set it; re-running is safe",
                 )
                 if retry_unsent_only and not unsent:

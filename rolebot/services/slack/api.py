@@ -13,21 +13,15 @@ as Slack's reference declares them. Every answer carries the token's scopes in i
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
 from rolebot.errors import ServiceError
-from rolebot.services.http import Answer, HttpClient
-from rolebot.services.pacing import Clock, Pace
-from rolebot.services.retry import Log, Sleep
+from rolebot.services.http import Answer, HttpClient, Reach
+from rolebot.services.pacing import Pace
 
 if TYPE_CHECKING:
-    import httpx
-
-    from rolebot.deadline import Deadline
     from rolebot.redaction import Secret
 
 SERVICE = "Slack"
@@ -82,38 +76,18 @@ class SlackRefusal(ServiceError):
 class SlackApi:
     """Calls to one Slack workspace's Web API with a bot token. Thread-safe."""
 
-    def __init__(self, http: HttpClient, host: str) -> None:
+    def __init__(self, http: HttpClient) -> None:
         self._http = http
-        self.host = host
-        self.description = f"Slack ({host})"
+        self.host = http.host
+        self.description = f"Slack ({self.host})"
         self.scopes: frozenset[str] | None = None
         """The token's scopes, as the last answer's `x-oauth-scopes` header said (None: not seen yet)."""
 
     @classmethod
-    def connect(
-        cls,
-        api_url: str,
-        token: Secret,
-        *,
-        sleep: Sleep,
-        log: Log | None,
-        deadline: Deadline | None = None,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock = time.monotonic,
-    ) -> SlackApi:
+    def connect(cls, api_url: str, token: Secret, **reach: Unpack[Reach]) -> SlackApi:
         base = api_url if api_url.endswith("/") else api_url + "/"
-        http = HttpClient(
-            SERVICE,
-            base,
-            {"Authorization": f"Bearer {token.reveal()}"},
-            url_setting=URL_SETTING,
-            transport=transport,
-            sleep=sleep,
-            log=log,
-            deadline=deadline,
-            clock=clock,
-        )
-        return cls(http, urlsplit(base).netloc or base)
+        headers = {"Authorization": f"Bearer {token.reveal()}"}
+        return cls(HttpClient(SERVICE, base, headers, url_setting=URL_SETTING, **reach))
 
     @property
     def requests(self) -> int:
@@ -252,3 +226,19 @@ def _explain(method: str, code: str, body: Mapping[str, Any]) -> tuple[str, str]
     if code in TRANSIENT_ERRORS:
         return f"Slack failed to answer {method} ({code})", "try again later; re-running is safe"
     return f"{method} failed: {code}", f"see https://api.slack.com/methods/{method} for what {code} means"
+
+
+class SlackClient:
+    """A client of one Slack connection (`SlackApi`); members and messages share one in a command."""
+
+    def __init__(self, api: SlackApi) -> None:
+        self.api = api
+        self.description = api.description
+
+    @classmethod
+    def connect(cls, api_url: str, token: Secret, **reach: Unpack[Reach]) -> Self:
+        """A client with a connection of its own."""
+        return cls(SlackApi.connect(api_url, token, **reach))
+
+    def close(self) -> None:
+        self.api.close()

@@ -27,7 +27,6 @@ user name, else the ID. Two people with the same name both stay; IDs tell them a
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -35,16 +34,11 @@ from typing import TYPE_CHECKING, Any
 
 from rolebot.errors import ServiceError
 from rolebot.models import Member
-from rolebot.services.pacing import Clock
-from rolebot.services.retry import Log, Sleep
-from rolebot.services.slack.api import SERVICE, URL_SETTING, SlackApi, SlackRefusal, unexpected
+from rolebot.services.slack.api import SERVICE, URL_SETTING, SlackClient, SlackRefusal, unexpected
 from rolebot.services.slack.groups import find_group
 
 if TYPE_CHECKING:
-    import httpx
-
-    from rolebot.deadline import Deadline
-    from rolebot.redaction import Secret
+    pass
 
 PAGE_SIZE = 1000
 """`users.list` page size: one page covers most workspaces."""
@@ -71,32 +65,8 @@ class _Page:
         }
 
 
-class SlackMembers:
+class SlackMembers(SlackClient):
     """Members of a Slack user group, read with a bot token (scopes usergroups:read, users:read)."""
-
-    def __init__(self, api: SlackApi) -> None:
-        self.api = api
-        self.description = api.description
-
-    @classmethod
-    def connect(
-        cls,
-        api_url: str,
-        token: Secret,
-        *,
-        sleep: Sleep,
-        log: Log | None,
-        deadline: Deadline | None = None,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock = time.monotonic,
-    ) -> SlackMembers:
-        api = SlackApi.connect(
-            api_url, token, sleep=sleep, log=log, deadline=deadline, transport=transport, clock=clock
-        )
-        return cls(api)
-
-    def close(self) -> None:
-        self.api.close()
 
     def members(self, usergroup: str) -> list[Member]:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="slack-page") as ahead:

@@ -19,52 +19,23 @@ Each refusal Slack can give names the channel or group and the fix (`_post_refus
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from rolebot.messaging import ChannelPost, Delivered, DirectMessage, GroupMembers, GroupOutcome
-from rolebot.services.pacing import Clock, Pace
-from rolebot.services.retry import Log, Sleep
-from rolebot.services.slack.api import SlackApi, SlackRefusal
+from rolebot.services.pacing import Pace
+from rolebot.services.slack.api import SlackClient, SlackRefusal
 from rolebot.services.slack.groups import find_group
 
 if TYPE_CHECKING:
-    import httpx
-
-    from rolebot.deadline import Deadline
-    from rolebot.redaction import Secret
+    pass
 
 POST_EVERY = 1.0
 """Seconds between two posts to one channel (Slack: about one message a second per channel)."""
 MEMBERS_SHOWN = 8
 
 
-class SlackMessenger:
+class SlackMessenger(SlackClient):
     """Writes to Slack with a bot token (scopes chat:write, usergroups:read, usergroups:write)."""
-
-    def __init__(self, api: SlackApi) -> None:
-        self.api = api
-        self.description = api.description
-
-    @classmethod
-    def connect(
-        cls,
-        api_url: str,
-        token: Secret,
-        *,
-        sleep: Sleep,
-        log: Log | None,
-        deadline: Deadline | None = None,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock = time.monotonic,
-    ) -> SlackMessenger:
-        api = SlackApi.connect(
-            api_url, token, sleep=sleep, log=log, deadline=deadline, transport=transport, clock=clock
-        )
-        return cls(api)
-
-    def close(self) -> None:
-        self.api.close()
 
     def post(self, post: ChannelPost) -> Delivered:
         return self._post(post.channel, post.text, post.channel)
