@@ -3,13 +3,13 @@
 A role hands over on a weekday (weekly) or a day of the month (monthly). Everything here takes
 and returns `datetime.date` — calendar dates in the team's time zone, never times — so daylight
 saving can never move a handoff. A month later is the same day of the month, or the month's last
-day when it has no such day (31 January + 1 month = 28 February). Only the standard library:
-dates are on the path of every command.
+day when it has no such day (31 January + 1 month = 28 February): pendulum's month arithmetic.
+Dates are on the path of every command, so weeks, today and dates for people use the standard
+library, and pendulum is imported only when a monthly role moves by months.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -70,9 +70,10 @@ def checked_date(value: object, where: str, error: type[RolebotError], fix: str)
 
 def add_months(day: date, months: int) -> date:
     """`day` moved by whole months (negative: earlier), on the month's last day if it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    import pendulum
+
+    moved = pendulum.date(day.year, day.month, day.day).add(months=months)
+    return date(moved.year, moved.month, moved.day)
 
 
 def today_in(timezone: str) -> date:
