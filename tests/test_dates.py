@@ -108,3 +108,17 @@ def test_dates_out_of_range_are_a_usage_error_naming_the_option(text: str) -> No
         f"--start: {text} is out of range: rolebot plans with dates from 1900-01-01 to 2999-12-31"
         " — give a date in that range"
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),  # a shorter month: its last day
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # a leap year
+        (date(2027, 3, 31), -1, date(2027, 2, 28)),  # backwards too
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),  # across the year
+        (date(2027, 1, 15), -13, date(2025, 12, 15)),
+    ],
+)
+def test_a_month_later_is_the_same_day_or_the_months_last(day: date, months: int, expected: date) -> None:
+    assert dates.add_months(day, months) == expected
