@@ -25,7 +25,7 @@ from rolebot.services.geekbot.wire import (
     name_of,
     update_body,
 )
-from rolebot.services.http import HttpClient, Reach, json_body
+from rolebot.services.http import HttpClient, Reach
 from rolebot.services.retry import Log, Retry, Sleep
 from rolebot.validation import Tolerant, describe
 
@@ -110,19 +110,19 @@ class GeekbotNotifier:
     def _get(self, standup_id: str) -> Standup | None:
         """The standup with this ID, or None if the key owner cannot see it (or it is gone)."""
         path = f"{STANDUPS}/{quote(standup_id, safe='')}"
-        response = self._http.request("GET", path)
-        if response.status_code == 404:
+        response = self._http.request_json("GET", path)
+        if response.status == 404:
             return None
-        if not response.is_success:
+        if not response.ok:
             raise refused(self.host, response, f"reading the standup with ID {standup_id}")
-        return self._parse(Standup, json_body(response), f"GET {path}")
+        return self._parse(Standup, response.body, f"GET {path}")
 
     def _list(self, *, admin: bool) -> list[Any]:
         """Every standup the key owner takes part in; with `admin`, every standup of the team."""
-        response = self._http.request("GET", STANDUPS, params={"admin": "true"} if admin else None)
-        if not response.is_success:
+        response = self._http.request_json("GET", STANDUPS, params={"admin": "true"} if admin else None)
+        if not response.ok:
             raise refused(self.host, response, "listing standups")
-        body = json_body(response)
+        body = response.body
         if not isinstance(body, list):
             raise unexpected(self.host, f"GET {STANDUPS}", "expected a list of standups")
         return body
@@ -146,10 +146,10 @@ class GeekbotNotifier:
         return self._owner
 
     def _read(self, path: str, doing: str) -> Any:
-        response = self._http.request("GET", path)
-        if not response.is_success:
+        response = self._http.request_json("GET", path)
+        if not response.ok:
             raise refused(self.host, response, doing)
-        return json_body(response)
+        return response.body
 
     # -- writes -------------------------------------------------------------------------
 
@@ -161,20 +161,20 @@ class GeekbotNotifier:
 
         def try_once(attempt: int) -> CreatedStandup | Retry:
             try:
-                response = self._http.request("POST", STANDUPS, json=body, retry_unsent_only=True)
+                response = self._http.request_json("POST", STANDUPS, json=body, retry_unsent_only=True)
             except ServiceError as error:
                 # Sent, perhaps, but no answer (or no connection at all): look before resending.
                 problem = error.message.removeprefix(f"{SERVICE}: ")
             else:
-                if response.is_success:
-                    created = json_body(response)
+                if response.ok:
+                    created = response.body
                     if name_of(created) == spec.name:
                         return self._settle(spec.name, self._parse(Standup, created, f"POST {STANDUPS}"))
-                    problem = f"HTTP {response.status_code} with an unexpected body"
-                elif response.status_code < 500:
+                    problem = f"HTTP {response.status} with an unexpected body"
+                elif response.status < 500:
                     raise refused(self.host, response, doing, write=True)
                 else:
-                    problem = f"HTTP {response.status_code}: {detail(response)}"
+                    problem = f"HTTP {response.status}: {detail(response)}"
             found = self._after_lost_answer(spec.name)
             if found is not None:
                 found_id = found.standup.id
@@ -217,26 +217,26 @@ class GeekbotNotifier:
         """Replace participants and question only; the schedule (time, days, timezone,
         channel) stays as people may have tuned it. Sending the same PATCH twice does no harm."""
         path = f"{STANDUPS}/{quote(existing.id, safe='')}"
-        response = self._http.request("PATCH", path, json=update_body(spec))
-        if response.status_code == 404:
+        response = self._http.request_json("PATCH", path, json=update_body(spec))
+        if response.status == 404:
             raise StandupGone(
                 SERVICE,
                 f"the standup {existing.name} (id {existing.id}) no longer exists (HTTP 404: {detail(response)})",
                 "run the command again: rolebot will create it anew",
             )
-        if not response.is_success:
+        if not response.ok:
             raise refused(self.host, response, f"updating the standup {existing.name} (id {existing.id})", write=True)
-        return self._parse(Standup, json_body(response), f"PATCH {path}").existing()
+        return self._parse(Standup, response.body, f"PATCH {path}").existing()
 
     def delete_standup(self, standup: ExistingStandup) -> bool:
         return self._delete(standup.id, standup.name)
 
     def _delete(self, standup_id: str, name: str) -> bool:
         """Delete a standup; False if it was already gone."""
-        response = self._http.request("DELETE", f"{STANDUPS}/{quote(standup_id, safe='')}")
-        if response.status_code == 404:
+        response = self._http.request_json("DELETE", f"{STANDUPS}/{quote(standup_id, safe='')}")
+        if response.status == 404:
             return False
-        if not response.is_success:
+        if not response.ok:
             raise refused(self.host, response, f"deleting the duplicate standup {name} (id {standup_id})", write=True)
         return True
 

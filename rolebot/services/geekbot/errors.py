@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rolebot.errors import ServiceError
-from rolebot.services.http import json_body
 
 if TYPE_CHECKING:
-    import httpx
+    from rolebot.services.http import Answer
 
 SERVICE = "Geekbot"
 URL_SETTING = "ROLEBOT_GEEKBOT_API_URL"
@@ -20,9 +19,9 @@ DEFAULT_URL = "https://api.geekbot.com"
 KEY_PLACES = "ROLEBOT_GEEKBOT_TOKEN or secrets/geekbot_api_token.json"
 
 
-def detail(response: httpx.Response, limit: int = 200) -> str:
+def detail(response: Answer, limit: int = 200) -> str:
     """Geekbot's own message: `{"error": msg}`, `{"error": {"message": msg}}` or a bare string."""
-    body = json_body(response)
+    body = response.body
     message: object = None
     if isinstance(body, dict):
         message = body.get("error") or body.get("message")
@@ -42,9 +41,9 @@ def unexpected(host: str, where: str, problem: str) -> ServiceError:
     )
 
 
-def refused(host: str, response: httpx.Response, doing: str, *, write: bool = False) -> ServiceError:
+def refused(host: str, response: Answer, doing: str, *, write: bool = False) -> ServiceError:
     """One clear error for a response that is neither a success nor retried."""
-    status = response.status_code
+    status = response.status
     said = detail(response)
     if 300 <= status < 400:
         location = response.headers.get("Location")

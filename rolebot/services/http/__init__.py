@@ -27,7 +27,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 from urllib.parse import urlsplit
 
 from rolebot.errors import NotSent, ServiceError
@@ -43,7 +43,7 @@ import httpx  # noqa: E402 - after the line above
 
 from rolebot.services.http.transport import BoundedTransport, bounded, proxied, ssl_context  # noqa: E402
 
-__all__ = ["Answer", "HttpClient", "Reach", "json_body", "parse_json", "ssl_context"]
+__all__ = ["Answer", "HttpClient", "Reach", "parse_json", "ssl_context"]
 
 if TYPE_CHECKING:
     from rolebot.deadline import Deadline
@@ -53,8 +53,6 @@ REQUEST_SECONDS = 30.0
 CONNECT_SECONDS = 10.0
 MAX_BODY = 32 * 1024 * 1024
 """The largest answer read (32 MiB): a 1,000-user Slack page is about 2 MB."""
-
-T = TypeVar("T")
 
 
 class Reach(TypedDict, total=False):
@@ -76,6 +74,15 @@ class Answer:
     headers: httpx.Headers
     body: Any
     """The parsed JSON; None when the body is empty or not JSON (an HTML error page, say)."""
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def reason_phrase(self) -> str:
+        """The standard reason for the status ("Not Found"), or "" for one without."""
+        return httpx.codes.get_reason_phrase(self.status)
 
     @property
     def content_type(self) -> str:
@@ -127,28 +134,6 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        data: Mapping[str, str] | None = None,
-        json: Any = None,
-        retry_unsent_only: bool = False,
-        rate_limited: Callable[[httpx.Response], str | None] | None = None,
-        pace: Pace | None = None,
-    ) -> httpx.Response:
-        """Send a request, retrying what is safe to retry; the answer is read whole.
-
-        `params` go in the query string, `data` in a form body, `json` in a JSON body. With
-        `retry_unsent_only` (for writes that must not happen twice) only failures where the
-        server certainly did nothing are retried: 429 and failed connections. `rate_limited`
-        recognises rate limiting a service reports another way than 429 and returns its code;
-        it is retried the same way. `pace` spaces calls with one key and shares 429 holds.
-        """
-        return self._exchange(method, path, params, data, json, retry_unsent_only, pace, lambda r: r, rate_limited)
-
     def request_json(
         self,
         method: str,
@@ -161,28 +146,19 @@ class HttpClient:
         rate_limited: Callable[[Answer], str | None] | None = None,
         pace: Pace | None = None,
     ) -> Answer:
-        """Like `request`, with the JSON body parsed once (`rate_limited` sees the parsed answer)."""
+        """Send a request, retrying what is safe to retry; the answer is read whole and its JSON
+        parsed once.
 
-        def read(response: httpx.Response) -> Answer:
-            return Answer(response.status_code, response.headers, parse_json(response.content))
-
-        return self._exchange(method, path, params, data, json, retry_unsent_only, pace, read, rate_limited)
-
-    def _exchange(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        data: Mapping[str, str] | None,
-        json: Any,
-        retry_unsent_only: bool,
-        pace: Pace | None,
-        read: Callable[[httpx.Response], T],
-        rate_limited: Callable[[T], str | None] | None,
-    ) -> T:
+        `params` go in the query string, `data` in a form body, `json` in a JSON body. With
+        `retry_unsent_only` (for writes that must not happen twice) only failures where the
+        server certainly did nothing are retried: 429 and failed connections. `rate_limited`
+        recognises rate limiting a service reports another way than 429 (in the parsed answer)
+        and returns its code; it is retried the same way. `pace` spaces calls with one key and
+        shares 429 holds.
+        """
         doing = f"waiting for {self.service} ({method} {path})"
 
-        def try_once(attempt: int) -> T | Retry:
+        def try_once(attempt: int) -> Answer | Retry:
             if pace is not None:
                 self._gate.enter(pace)
             budget = self.deadline.timeout(self.timeout, doing) if self.deadline else self.timeout
@@ -205,7 +181,7 @@ class HttpClient:
                     raise failure from None
                 return self._retry(self.policy.backoff(attempt), failure)
             self._note(f"{method} {path} {response.status_code} ({_ms(started)} ms)")
-            result = read(response)
+            result = Answer(response.status_code, response.headers, parse_json(response.content))
             limited = "HTTP 429" if response.status_code == 429 else None
             if limited is None and rate_limited is not None and (code := rate_limited(result)):
                 limited = f"{path}: {code}"
@@ -315,8 +291,3 @@ def parse_json(content: bytes) -> Any:
         return jsonlib.loads(content)
     except (ValueError, RecursionError):
         return None
-
-
-def json_body(response: httpx.Response) -> Any:
-    """The JSON body, or None if there is none or it is not JSON (an HTML error page, say)."""
-    return parse_json(response.content)
