@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rolebot.errors import ServiceError, StandupGone
+from rolebot.errors import StandupGone, WritesFailed
 
 if TYPE_CHECKING:
     from rolebot.context import AppContext
@@ -38,24 +38,27 @@ def update_events(app: AppContext, events: Sequence[NewEvent], *, bar: bool = Tr
 
 def apply_replan(app: AppContext, plan: ReplanPlan) -> str:
     """Write a replan: new events, then moved ones in place; what that did, for people. A failed
-    write raises with every failed event named (a re-run finishes the job)."""
+    write raises `WritesFailed`, naming every failed event and knowing the ones written (a re-run
+    finishes the job)."""
     creates, updates = plan.creates, plan.updates
     last = plan.turns[-1].day if plan.turns else None
     reach = f"; the series reaches {last}" if last else ""
     if not creates and not updates:
         return f"nothing to create{reach}"
     parts: list[str] = []
-    failures: list[ServiceError] = []
+    written: set[str] = set()
+    failures: list[WritesFailed] = []
     for events, write, verb in ((creates, create_events, "created"), (updates, update_events, "updated in place")):
         if not events:
             continue
         report = write(app, events, bar=len(events) > 3)
+        written.update(report.done)
         try:
             parts.append(summarise_writes(report, verb, event_labels(events)))
-        except ServiceError as error:
+        except WritesFailed as error:
             failures.append(error)
     if failures:
-        raise failures[0]
+        raise failures[0].also_written(frozenset(written))
     moved = sum(1 for t in plan.moves if t.moved)
     text = ", ".join(parts)
     if moved:
@@ -71,17 +74,19 @@ def delete_events(app: AppContext, events: Sequence[CalendarEvent]) -> WriteRepo
 
 
 def summarise_writes(report: WriteReport, verb: str, labels: dict[str, str]) -> str:
-    """'3 created, 1 already there'; raises with every failed item named if any failed."""
+    """'3 created, 1 already there'; if any failed, raises `WritesFailed` naming every failed item
+    (and knowing the ones this call wrote)."""
     parts = [f"{len(report.done)} {verb}"]
     if report.already:
         already = {"created": "there", "deleted": "gone"}.get(verb, "up to date")
         parts.append(f"{len(report.already)} already {already}")
     if report.failed:
         failures = "; ".join(f"{labels.get(item, item)}: {reason}" for item, reason in report.failed)
-        raise ServiceError(
+        raise WritesFailed(
             "calendar",
             f"{len(report.failed)} event(s) not {verb} ({failures}); {', '.join(parts)}",
             "re-run the same command: what exists is skipped, so it finishes the job",
+            frozenset(report.done),
         )
     return ", ".join(parts)
 

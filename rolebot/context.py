@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from rolebot.settings import GlobalOptions, Settings, load_settings, local_copy, shown
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
     from rolebot.config import Config
     from rolebot.deadline import Deadline
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rolebot.services.geekbot import GeekbotNotifier
     from rolebot.services.secrets import Credential, Credentials
     from rolebot.services.slack import SlackApi
+    from rolebot.view import Level, View
 
 ServiceKind = Literal["members", "calendar", "notifier", "messenger"]
 
@@ -41,6 +42,8 @@ class AppContext:
     cwd: Path | None = None
     sleep: Callable[[float], None] = time.sleep
     interactive: bool | None = None
+    terminal: bool | None = None
+    """Whether stdout and stderr are terminals; None asks the streams (tests may declare one)."""
 
     @cached_property
     def settings(self) -> Settings:
@@ -72,15 +75,29 @@ class AppContext:
 
     @cached_property
     def out(self) -> Console:
-        from rich.console import Console
-
-        return Console(highlight=False, soft_wrap=False, markup=False)  # names are never markup
+        """Data, on stdout. Piped (not a terminal), it is as wide as its widest table: a table is
+        never wrapped or cut where a script or a log reads it."""
+        return self._console(stderr=False)
 
     @cached_property
     def err(self) -> Console:
-        from rich.console import Console
+        """Messages for people, on stderr."""
+        return self._console(stderr=True)
 
-        return Console(stderr=True, highlight=False, markup=False)
+    def is_terminal(self, *, stderr: bool = False) -> bool:
+        """Whether stdout (or stderr) is a terminal; `terminal`, if set, says so instead."""
+        if self.terminal is not None:
+            return self.terminal
+        stream = sys.stderr if stderr else sys.stdout
+        try:
+            return stream.isatty()
+        except (AttributeError, ValueError):  # no such method, or a closed stream
+            return False
+
+    def _console(self, *, stderr: bool) -> Console:
+        from rolebot.consoles import make_console
+
+        return make_console(stderr=stderr, terminal=self.is_terminal(stderr=stderr), color=self.settings.color)
 
     @property
     def can_prompt(self) -> bool:
@@ -88,24 +105,44 @@ class AppContext:
             return self.interactive
         return sys.stdin.isatty() and sys.stderr.isatty()
 
-    def say(self, message: str, style: str | None = None) -> None:
-        """A message for people, on stderr."""
+    def say(self, message: str, style: str | None = None, *, level: Level = "info") -> None:
+        """A message for people, on stderr. With -q only warnings and errors are said."""
         from rolebot.redaction import redact
 
+        if level == "info" and self.settings.quiet:
+            return
         self.err.print(redact(message), style=style, markup=False, soft_wrap=True)
 
+    def warn(self, text: str) -> None:
+        """`warning: <text>` on stderr, said even with -q."""
+        self.say(f"warning: {text}", style="yellow", level="warning")
+
+    def show(self, view: View | RenderableType, *, as_json: bool = False) -> None:
+        """A view: its data on stdout, its messages on stderr (notes left out with -q). With
+        `as_json` stdout is for the JSON the command prints: only the messages are said."""
+        from rolebot.view import View
+
+        if not isinstance(view, View):
+            view = View(view)
+        if view.data is not None and not as_json:
+            self.out.print(view.data)
+        for message in view.messages:
+            self.say(message.line(), message.style, level=message.level)
+
     def log(self, line: str) -> None:
-        """One line per API call, with --verbose only."""
+        """One line per API call, with --verbose only (said with -q too: it was asked for)."""
         if self.settings.verbose:
-            self.say(line, style="dim")
+            self.say(line, style="dim", level="warning")
 
     @cached_property
     def services(self) -> Services:
         return Services(self)
 
-    def close(self) -> None:
+    def close(self, *, completed: bool = False) -> None:
+        """Close the services built; `completed`: the command succeeded, so what the local backend
+        keeps only for a successful command is kept (`Services.close`)."""
         if "services" in self.__dict__:
-            self.services.close()
+            self.services.close(completed=completed)
 
 
 class Services:
@@ -172,6 +209,7 @@ class Services:
                 f"{self.NAMES[kind]}: some credentials are missing ({', '.join(c.label for c in missing)}); "
                 "using the local backend",
                 style="yellow",
+                level="warning",
             )
         return False
 
@@ -217,11 +255,21 @@ class Services:
                 self._messenger = self._build_messenger()
             return self._messenger
 
-    def close(self) -> None:
-        """Close the clients that were built (their connection pools)."""
+    def close(self, *, completed: bool = False) -> None:
+        """Close the clients that were built (their connection pools). After a command that
+        succeeded, a service that keeps something only then (the local notifier's memory of the
+        standups it showed) commits it; a failed command changes no local file that way."""
         built = (self._calendar, self._notifier, self._slack)
         self._members = self._calendar = self._notifier = self._messenger = self._slack = None
+        from rolebot.errors import RolebotError
+
         for service in built:
+            commit = getattr(service, "commit", None)
+            try:
+                if completed and callable(commit):
+                    commit()
+            except RolebotError as error:  # the command did its work: what it could not keep is a warning
+                self.app.warn(str(error))
             closer = getattr(service, "close", None)
             if callable(closer):
                 closer()
@@ -270,7 +318,7 @@ class Services:
                 settings.calendar_path,
                 self.app.config.timezone,
                 shown(settings.calendar_path, settings.cwd),
-                warn=lambda message: self.app.say(f"warning: {message}", style="yellow"),
+                warn=self.app.warn,
                 log=self.app.log,
             )
         return self.connect_calendar()
@@ -293,9 +341,9 @@ class Services:
 
     def _build_notifier(self) -> Notifier:
         if not self.is_live("notifier"):
-            from rolebot.services.local.terminal import TerminalNotifier
+            from rolebot.services.local.terminal import MEMORY_FILE, TerminalNotifier
 
-            return TerminalNotifier(self.outbox.put)
+            return TerminalNotifier(self.outbox.put, self.app.settings.calendar_path.with_name(MEMORY_FILE))
         return self.connect_geekbot()
 
     def connect_geekbot(self) -> GeekbotNotifier:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rolebot.config import WEEKDAYS
-from rolebot.errors import UsageError
+from rolebot.errors import RolebotError, UsageError
 
 if TYPE_CHECKING:
     import pendulum
@@ -53,12 +53,18 @@ def iso_date(value: object) -> date | None:
 def parse_date(value: str, option: str) -> date:
     """A date given on the command line; anything but YYYY-MM-DD, or a date out of range, is a
     usage error naming the option."""
+    return checked_date(value, option, UsageError, "give a date in that range")
+
+
+def checked_date(value: object, where: str, error: type[RolebotError], fix: str) -> date:
+    """`value` as a date, YYYY-MM-DD and in range; else `error` (saying `where`, and `fix` for a
+    date out of range)."""
     parsed = iso_date(value)
     if parsed is None:
-        raise UsageError(f"{option}: {value!r} is not a date", "write it as YYYY-MM-DD")
+        raise error(f"{where}: {value!r} is not a date", "write it as YYYY-MM-DD")
     problem = out_of_range(parsed)
     if problem is not None:
-        raise UsageError(f"{option}: {problem}", "give a date in that range")
+        raise error(f"{where}: {problem}", fix)
     return parsed
 
 

@@ -56,6 +56,20 @@ class NotSent(ServiceError):
     limit did not lift): nothing was done, so sending it again later cannot do it twice."""
 
 
+class WritesFailed(ServiceError):
+    """Some calendar writes failed (the message names each); `written` holds the IDs of the events
+    that were written all the same, so whoever they moved can still be told."""
+
+    def __init__(self, service: str, message: str, hint: str | None, written: frozenset[str]) -> None:
+        super().__init__(service, message, hint)
+        self.detail = message
+        self.written = written
+
+    def also_written(self, more: frozenset[str]) -> WritesFailed:
+        """The same failure, knowing that the events `more` were written too."""
+        return WritesFailed(self.service, self.detail, self.hint, self.written | more)
+
+
 class CredentialsError(RolebotError):
     """Credentials are missing, unreadable, or not stored safely."""
 

@@ -19,6 +19,7 @@ from functools import cache
 from rolebot import dates
 from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
+from rolebot.hints import capped, closest_member
 from rolebot.models import CalendarEvent, Member, NewEvent
 
 PRIVATE_ROLE = "rolebot_role"
@@ -140,9 +141,8 @@ def match_name(text: str, order: Sequence[Member]) -> list[Member]:
     return exact or [m for m in order if m.first_name.casefold() == folded]
 
 
-def _names(members: Sequence[Member], limit: int = 12) -> str:
-    shown = ", ".join(m.label() for m in members[:limit])
-    return shown + (f" and {len(members) - limit} more" if len(members) > limit else "")
+def _names(members: Sequence[Member]) -> str:
+    return capped([m.label() for m in members])
 
 
 class CalendarView:
@@ -218,8 +218,8 @@ class CalendarView:
             return candidates[0]
         if not candidates:
             raise RotationError(
-                f"calendar event {event.describe()} names {name!r}, who is not in @{self.role.usergroup} "
-                f"(members: {_names(self.order)})",
+                f"calendar event {event.describe()} names {name!r}, who is not in @{self.role.usergroup}"
+                f"{closest_member(name, self.order)} (members: {_names(self.order)})",
                 "edit the event's title to name a member, or delete the event",
             )
         raise RotationError(

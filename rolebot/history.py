@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from rolebot import dates
 from rolebot.absences import Absence
@@ -300,62 +300,3 @@ def _notes(role: RoleConfig, turns: Sequence[HistoryTurn], unrecorded: Sequence[
             f"would replace (from {replanned[0].day}): counted for whoever replaces them"
         )
     return notes
-
-
-def _who(member: Member | None) -> dict[str, str | None] | None:
-    return None if member is None else {"id": member.id or None, "name": member.name}
-
-
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def history_json(plan: HistoryPlan) -> dict[str, Any]:
-    """The plan as JSON-ready data: every turn, every person, the fairness, notes and warnings."""
-    fairness = plan.fairness
-    return {
-        "role": plan.role.key,
-        "today": plan.today.isoformat(),
-        "since": plan.since.isoformat(),
-        "first": plan.first.isoformat(),
-        "last": plan.last.isoformat(),
-        "turns": [
-            {
-                "handoff": t.day.isoformat(),
-                "last_day": t.last_day.isoformat(),
-                "server": _who(t.server),
-                "owner": _who(t.owner),
-                "status": t.status,
-                "source": t.source,
-                "pin": t.pin,
-                "shifted": t.shifted,
-                "before": _who(t.before),
-            }
-            for t in plan.turns
-        ],
-        "members": [
-            {
-                **(_who(m.member) or {}),
-                "in_group": m.in_group,
-                "served": m.served,
-                "ahead": m.ahead,
-                "turns": m.turns,
-                "last_served": _iso(m.last_served),
-                "next_turn": _iso(m.next_turn),
-                "swaps_taken": m.swaps_taken,
-                "swaps_given": m.swaps_given,
-            }
-            for m in plan.members
-        ],
-        "fairness": {
-            "counted": fairness.counted,
-            "fewest": fairness.fewest,
-            "most": fairness.most,
-            "spread": fairness.spread,
-            "balanced": fairness.balanced,
-            "furthest_behind": [{**(_who(m.member) or {}), "turns": m.turns} for m in fairness.behind],
-        },
-        "unrecorded": [day.isoformat() for day in plan.unrecorded],
-        "notes": list(plan.notes),
-        "warnings": list(plan.warnings),
-    }

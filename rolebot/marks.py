@@ -34,7 +34,7 @@ class Mark:
             partner = turn.swap_partner()
             detail = {
                 "hand-made": "hand-made event",
-                "edited": f"edited ({turn.owner.name}'s turn)",
+                "edited": f"title edited ({turn.owner.name}'s turn)",
                 "swap": f"swap with {partner[0]}" if partner else "swap",
                 "cover": f"cover for {turn.owner.name}",
             }[turn.pin]

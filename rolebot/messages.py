@@ -55,12 +55,32 @@ def render_notice(template: str, role: RoleConfig, member: Member, buddy: Member
 
 def moved_dates_text(role: RoleConfig, member: Member, added: Sequence[date], dropped: Sequence[date]) -> str:
     """The one message a member gets when their turns change: the turns they gain and lose."""
-    title = slack_escape(role.title)
-    lines = [f"Hi {slack_escape(member.first_name)}! Your turns as {title} have changed."]
-    if added:
-        lines.append(f"New: {_turns(added)}.")
-    if dropped:
-        lines.append(f"No longer yours: {_turns(dropped)}.")
+    return moved_dates_message(member, [(role, added, dropped)])
+
+
+RoleDates = tuple[RoleConfig, Sequence[date], Sequence[date]]
+"""A role, and the turns a member gains and loses in it."""
+
+
+def moved_dates_message(member: Member, changes: Sequence[RoleDates]) -> str:
+    """The one message a member gets when their turns change, in one role or several: the turns
+    they gain and lose, role by role."""
+    first = slack_escape(member.first_name)
+    if len(changes) == 1:
+        ((role, added, dropped),) = changes
+        lines = [f"Hi {first}! Your turns as {slack_escape(role.title)} have changed."]
+        if added:
+            lines.append(f"New: {_turns(added)}.")
+        if dropped:
+            lines.append(f"No longer yours: {_turns(dropped)}.")
+    else:
+        titles = [slack_escape(role.title) for role, _, _ in changes]
+        lines = [f"Hi {first}! Your turns as {', '.join(titles[:-1])} and {titles[-1]} have changed."]
+        for title, (_, added, dropped) in zip(titles, changes, strict=True):
+            said = ([f"new: {_turns(added)}"] if added else []) + (
+                [f"no longer yours: {_turns(dropped)}"] if dropped else []
+            )
+            lines.append(f"{title}: {'; '.join(said)}.")
     lines.append("The team calendar has the whole rota. If a date does not suit you, arrange cover with a colleague.")
     return "\n".join(lines)
 

@@ -7,8 +7,8 @@ or clock.
   (`slack.dm`): each sent once per handoff. The state keeps the handoff each was last sent for
   (`TeamState.notified_for`), so a re-run sends nothing.
 * **Moved dates** (`slack.dm`): when turns move (a replan, a swap, a cover, an absence), one
-  message to each member whose turns changed, listing the turns they gain and lose. Nobody who
-  left the group gets one.
+  message to each member whose turns changed, listing the turns they gain and lose — in every role
+  the run moved (`combine_moved`). Nobody who left the group gets one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Literal
 
 from rolebot.config import RoleConfig
 from rolebot.errors import RotationError
-from rolebot.messages import moved_dates_text, render_notice
+from rolebot.messages import moved_dates_message, render_notice
 from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
 from rolebot.models import Member
 from rolebot.replan import MemberDates
@@ -126,8 +126,9 @@ def plan_welcome(role: RoleConfig, team: TeamState, order: Sequence[Member], fal
 
 @dataclass(frozen=True)
 class MemberChange:
-    """The turns one member gains and loses, each sorted, none in both."""
+    """The turns one member gains and loses in one role, each sorted, none in both."""
 
+    role: RoleConfig
     member: Member
     added: tuple[date, ...]
     dropped: tuple[date, ...]
@@ -135,19 +136,25 @@ class MemberChange:
 
 @dataclass(frozen=True)
 class MovedDates:
-    """One direct message per member whose turns changed (with `slack.dm`)."""
+    """One direct message per member whose turns changed, in the roles with `slack.dm`: all their
+    changes in it, whatever the roles."""
 
-    role: RoleConfig
+    roles: tuple[RoleConfig, ...]
     changes: tuple[MemberChange, ...]
-    """Members still in the group whose turns changed, in rotation order."""
+    """Members still in the group whose turns changed, role by role, in rotation order."""
     messages: tuple[DirectMessage, ...]
-    """One for each change; none when the role sends no direct messages."""
+    """One for each member with a change in a role that sends direct messages."""
     left: tuple[str, ...] = ()
     """IDs of people whose turns changed but who left the group: they get no message."""
 
     @property
     def enabled(self) -> bool:
-        return self.role.slack.dm
+        return any(role.slack.dm for role in self.roles)
+
+    @property
+    def silent(self) -> tuple[RoleConfig, ...]:
+        """The roles that send no direct messages (`slack.dm` off)."""
+        return tuple(role for role in self.roles if not role.slack.dm)
 
 
 def changes_of(moved: Iterable[MemberDates]) -> dict[str, tuple[tuple[date, ...], tuple[date, ...]]]:
@@ -170,9 +177,32 @@ def plan_moved_dates(role: RoleConfig, changes: DateChanges, order: Sequence[Mem
         if member_id not in index:
             left.append(member_id)
             continue
-        found.append(MemberChange(order[index[member_id]], tuple(sorted(added)), tuple(sorted(dropped))))
+        found.append(MemberChange(role, order[index[member_id]], tuple(sorted(added)), tuple(sorted(dropped))))
     found.sort(key=lambda change: index[change.member.id])
+    return _messaged((role,), found, left)
+
+
+def combine_moved(plans: Iterable[MovedDates]) -> MovedDates:
+    """Several roles' moved dates as one message per member (a command that moves turns in several
+    roles, like `away`), in the order the members first come."""
+    roles: dict[str, RoleConfig] = {}
+    changes: list[MemberChange] = []
+    left: set[str] = set()
+    for plan in plans:
+        roles.update((role.key, role) for role in plan.roles)
+        changes.extend(plan.changes)
+        left.update(plan.left)
+    return _messaged(tuple(roles.values()), changes, left)
+
+
+def _messaged(roles: tuple[RoleConfig, ...], changes: Sequence[MemberChange], left: Iterable[str]) -> MovedDates:
+    """The changes, and one message for each member with a change in a role that sends them."""
+    told: dict[str, list[MemberChange]] = {}
+    for change in changes:
+        if change.role.slack.dm:
+            told.setdefault(change.member.id, []).append(change)
     messages = tuple(
-        DirectMessage(c.member, moved_dates_text(role, c.member, c.added, c.dropped)) for c in found if role.slack.dm
+        DirectMessage(mine[0].member, moved_dates_message(mine[0].member, [(c.role, c.added, c.dropped) for c in mine]))
+        for mine in told.values()
     )
-    return MovedDates(role, tuple(found), messages, tuple(sorted(left)))
+    return MovedDates(roles, tuple(changes), messages, tuple(sorted(set(left) - set(told))))

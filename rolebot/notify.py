@@ -79,7 +79,9 @@ def send_moved_dates(app: AppContext, plan: MovedDates) -> str:
     Every message is tried; if any fails, the error names who was not told (the change itself is
     made already, so a re-run will not send it: tell them yourself)."""
     if not plan.enabled:
-        return f"{len(plan.changes)} member(s) have changed turns; no messages (slack.dm is off for {plan.role.key})"
+        members = len({change.member.id for change in plan.changes})
+        keys = ", ".join(role.key for role in plan.silent)
+        return f"{members} member(s) have changed turns; no messages (slack.dm is off for {keys})"
     if not plan.messages:
         return "nobody's turns changed: no messages"
     live = app.services.is_live("messenger")

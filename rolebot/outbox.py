@@ -1,7 +1,7 @@
 """What the local backend would have sent, kept for the command to show.
 
 The local backend never sends anything. Its notifier puts each message it would have sent in
-the outbox; the command that ran renders what is there (`rolebot.render.unsent`) with the rest
+the outbox; the command that ran renders what is there (`rolebot.render_messages.unsent`) with the rest
 of its output, so the wiring never reaches the screen. Every message the local backend holds
 takes this one path: a new kind of message is one more member of `Unsent` and one more case
 in the renderer.

@@ -13,6 +13,7 @@ from rolebot import dates
 from rolebot.config import RoleConfig
 from rolebot.errors import RolebotError, UsageError
 from rolebot.events import CalendarView, match_name
+from rolebot.hints import capped, closest_member
 from rolebot.models import CalendarEvent, Member, StandupSearch
 from rolebot.rotation import PlanInputs, rotation_order
 from rolebot.state import RoleState, TeamState, load_state
@@ -132,7 +133,8 @@ def find_member(order: Sequence[Member], text: str, role: RoleConfig, option: st
     found = by_id or match_name(wanted, order)
     if len(found) == 1:
         return found[0]
-    listing = ", ".join(m.label() for m in (found or order))
+    listing = capped([m.label() for m in (found or order)])
     if not found:
-        raise UsageError(f"{option}: nobody called {text!r} in @{role.usergroup}", f"members: {listing}")
+        suggestion = closest_member(wanted, order)
+        raise UsageError(f"{option}: nobody called {text!r} in @{role.usergroup}{suggestion}", f"members: {listing}")
     raise UsageError(f"{option}: {text!r} matches several members: {listing}", "give the full name or the Slack ID")

@@ -1,9 +1,11 @@
-"""Rich renderables for plans and results. Pure: each function returns something to print.
+"""Rich renderables for plans and results. Pure: each function returns something to print — a
+`View` (`rolebot.view`) when there are messages to go with the data, for stderr.
 
 Every string shown here comes from outside at some point (display names, titles, event summaries,
 questions, paths), so none is ever read as rich markup: each one becomes a `Text` through `plain`,
-and the consoles themselves are made with markup off (`rolebot.context`). A display name
-`[bold red]x[/bold red]` is shown with its brackets.
+and the consoles themselves are made with markup off (`rolebot.consoles`). A display name
+`[bold red]x[/bold red]` is shown with its brackets. Messages (the standup, Slack posts) are in
+`rolebot.render_messages`, history in `rolebot.render_history`.
 """
 
 from __future__ import annotations
@@ -14,25 +16,21 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from rolebot import dates
 from rolebot.marks import Mark
-from rolebot.messaging import ChannelPost, DirectMessage, GroupMembers
-from rolebot.models import Absence, Member, StandupSpec
-from rolebot.notices import Notice
-from rolebot.outbox import Unsent
+from rolebot.models import Absence, Member
 from rolebot.replan_plan import REASON_TEXT, PlannedTurn, ReplanPlan
 from rolebot.rotation import RotationPlan
 from rolebot.series import DeletePlan, ScheduleRow, SeriesPlan
 from rolebot.shifts import ShiftPlan
-from rolebot.standups import StandupChange
 from rolebot.state import Person
+from rolebot.view import View, view
 
 if TYPE_CHECKING:
-    from rolebot.history import HistoryPlan, HistoryTurn, MemberRecord
+    pass
 
 
 def plain(text: str | Text, style: str = "") -> Text:
@@ -86,35 +84,27 @@ SOURCE_TEXT = {
 }
 
 
-def rotation_table(plan: RotationPlan) -> RenderableType:
+def rotation_table(plan: RotationPlan) -> View:
     role = plan.role
     title = f"{role.title}: handoff {dates.human(plan.handoff)}"
     if not plan.rotate:
         table = _table(title, "Slot", "Serving")
         for slot, person in zip(role.slots, plan.before.slots, strict=False):
             table.add_row(slot, _who(person))
-        return _with_notes(table, plan.notes[1:], plan.warnings)  # the step line says notes[0]
+        return view(table, notes=plan.notes[1:], warnings=plan.warnings)  # the step line says notes[0]
     table = _table(title, "Slot", "Before", "After", "Why")
     for index, slot in enumerate(role.slots):
         before = plan.before.slots[index] if index < len(plan.before.slots) else None
         after = plan.after[index] if index < len(plan.after) else None
         why = "moves up" if index > 0 else SOURCE_TEXT.get(plan.sources[0], plan.sources[0])
         table.add_row(slot, _who(before), _who(after), why)
-    return _with_notes(table, plan.notes, plan.warnings)
+    return view(table, notes=plan.notes, warnings=plan.warnings)
 
 
-def _with_notes(table: RenderableType, notes: Sequence[str], warnings: Sequence[str] = ()) -> RenderableType:
-    if not notes and not warnings:
-        return table
-    lines = [plain(f"warning: {text}", style="yellow") for text in dict.fromkeys(warnings)]
-    lines += [plain(f"note: {note}", style="yellow") for note in notes]
-    return Group(table, *lines)
-
-
-def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableType:
+def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> View:
     items = [i for i in plan.items if i.action == "create"] if only_changes else list(plan.items)
     if not plan.items:
-        return Group(*(plain(note) for note in plan.notes))
+        return view(None, said=plan.notes)
     creating = sum(1 for i in plan.items if i.action == "create")
     title = f"{plan.role.title} calendar: {creating} to create, {len(plan.items) - creating} already there"
     table = _table(title, "Starts", "Ends", "Who", "Action", "Why")
@@ -123,7 +113,7 @@ def series_table(plan: SeriesPlan, *, only_changes: bool = False) -> RenderableT
         why = item.problem or SOURCE_TEXT.get(item.source, item.source)
         action = Text("create", style="green") if item.action == "create" else Text("exists", style="dim")
         table.add_row(item.day.isoformat(), end, _who(item.member), action, why)
-    return _with_notes(table, plan.notes)
+    return view(table, notes=plan.notes)
 
 
 def why_moved(turn: PlannedTurn) -> str:
@@ -144,45 +134,52 @@ def why_moved(turn: PlannedTurn) -> str:
     return text
 
 
-def replan_table(plan: ReplanPlan, *, creates: bool = True) -> RenderableType:
-    """The turns a replan moves (and, if asked, the events it creates): date, before → after, why."""
+def replan_table(plan: ReplanPlan, *, creates: bool = True, limit: int | None = None) -> View:
+    """The turns a replan moves (and, if asked, the events it creates): date, before → after, why;
+    the first `limit` of them (all by default), then how many more there are."""
     moved = plan.moves
     created = [t for t in plan.turns if t.action == "create"]
     shown = sorted([*moved, *(created if creates else [])], key=lambda t: t.day)
-    notes = [f"warning: {text}" for text in plan.warnings()]
+    warnings = plan.warnings()
     if not shown:
-        lines = [plain(f"{plan.role.title} calendar: nothing to move or create")]
-        return Group(*lines, *(plain(n, style="yellow") for n in notes))
-    title = f"{plan.role.title} calendar: {len(moved)} to update in place, {len(created)} to create"
-    table = _table(title, "Handoff", "Before", "After", "Action", "Why")
-    for turn in shown:
+        return view(None, said=[f"{plan.role.title} calendar: nothing to move or create"], warnings=warnings)
+    span = f" ({shown[0].day} to {shown[-1].day})" if len(shown) > 1 else f" ({shown[0].day})"
+    counts = f"{len(moved)} to update in place" + (f", {len(created)} to create" if creates else "")
+    table = _table(f"{plan.role.title} calendar: {counts}{span}", "Handoff", "Before", "After", "Action", "Why")
+    listed = shown if limit is None else shown[:limit]
+    for turn in listed:
         before = _who(turn.before) if turn.before is not None else "—"
         action = Text("update", style="yellow") if turn.action == "update" else Text("create", style="green")
         table.add_row(turn.day.isoformat(), before, _who(turn.server), action, why_moved(turn))
-    if not notes:
-        return table
-    return Group(table, *(plain(n, style="yellow") for n in notes))
+    rest = shown[len(listed) :]
+    if not rest:
+        return view(table, warnings=warnings)
+    updates = sum(1 for t in rest if t.action == "update")
+    kinds = [f"{n} to {verb}" for n, verb in ((len(rest) - updates, "create"), (updates, "update")) if n]
+    what = f"more {kinds[0].partition(' ')[2]}" if len(kinds) == 1 else f"more ({', '.join(kinds)})"
+    more = plain(f"… and {len(rest)} {what}, up to {rest[-1].day}")
+    return view(Group(table, more), warnings=warnings)
 
 
-def shift_table(plan: ShiftPlan) -> RenderableType:
+def shift_table(plan: ShiftPlan) -> View:
     """A swap or a cover: each handoff it touches, whose turn it is, who serves before and after."""
     days = " and ".join(d.isoformat() for d in plan.days)
     verb = "already done" if not plan.changed else f"{len(plan.updates)} event(s) to update in place, pinned"
     table = _table(f"{plan.role.title}: {plan.kind} {days}: {verb}", "Handoff", "Whose turn", "Before", "After")
     for turn, after in zip(plan.before, plan.after, strict=True):
         table.add_row(turn.day.isoformat(), _who(turn.owner), _who(turn.server), _who(after))
-    return _with_notes(table, plan.notes)
+    return view(table, notes=plan.notes)
 
 
-def absences_table(absences: Sequence[Absence], today: date) -> RenderableType:
+def absences_table(absences: Sequence[Absence], today: date) -> View:
     """The absences the state keeps, earliest first (ended ones are dropped when it is written)."""
     if not absences:
-        return plain("nobody is away")
+        return view(None, said=["nobody is away"])
     table = _table(f"Absences ({len(absences)})", "Name", "Slack ID", "From", "To", "")
     for item in absences:
         when = "ended" if item.last < today else "now" if item.first <= today else ""
         table.add_row(item.name, item.member_id, item.first.isoformat(), item.last.isoformat(), when)
-    return table
+    return View(table)
 
 
 def delete_table(plan: DeletePlan) -> RenderableType:
@@ -202,7 +199,7 @@ def schedule_table(
     notes: Sequence[str] = (),
     marks: Sequence[Mark] = (),
     warnings: Sequence[str] = (),
-) -> RenderableType:
+) -> View:
     columns = ["Handoff", "Comes in", *(["Stays on (buddy)"] if with_buddy else []), "Why"]
     table = _table(title, *columns)
     for index, row in enumerate(rows):
@@ -217,191 +214,7 @@ def schedule_table(
             marked = f"{why}; {marked}"
         cells.append(row.problem or marked or why)
         table.add_row(*cells)
-    return _with_notes(table, notes, [*(row.warning for row in rows if row.warning), *warnings])
-
-
-PIN_TEXT = {"swap": "swap", "cover": "cover", "edited": "title edited", "hand-made": "hand-made event"}
-
-
-def _turn_note(turn: HistoryTurn) -> str:
-    notes = ["serving now"] if turn.status == "serving" else []
-    if turn.shifted:
-        how = PIN_TEXT.get(turn.pin or "edited", turn.pin or "")
-        notes.append(f"in place of {turn.owner.name} ({how})")
-    elif turn.pin == "hand-made":
-        notes.append(PIN_TEXT["hand-made"])
-    if turn.source == "state":
-        notes.append("from the state (no calendar event)")
-    return "; ".join(notes)
-
-
-def _member_note(record: MemberRecord, usergroup: str) -> str:
-    if not record.in_group:
-        return f"left @{usergroup}" if record.member.id else f"not in @{usergroup}"
-    return "no turns yet" if record.turns == 0 else ""
-
-
-def _day(day: date | None) -> str:
-    return day.isoformat() if day else "—"
-
-
-def fairness_lines(plan: HistoryPlan) -> list[str]:
-    """Turns per member of the group over the period, the spread, and who is furthest behind."""
-    fair, group = plan.fairness, f"@{plan.role.usergroup}"
-    if fair.counted == 0:
-        return [f"fairness: nobody in {group} to compare"]
-    if not fair.behind:
-        return [f"fairness: each of the {fair.counted} members of {group} has {fair.most} turns (spread 0: balanced)"]
-    verdict = "balanced" if fair.balanced else "unbalanced"
-    first = fair.behind[0]
-    served = f"last served {first.last_served}" if first.last_served else "none served in the period"
-    others = f" (and {len(fair.behind) - 1} more with {fair.fewest})" if len(fair.behind) > 1 else ""
-    return [
-        f"fairness: {fair.fewest} to {fair.most} turns per member of {group} (spread {fair.spread}: {verdict})",
-        f"furthest behind: {first.member.name}, {fair.fewest} turns, {served}{others}",
-    ]
-
-
-def history_table(plan: HistoryPlan) -> RenderableType:
-    """Who served when (the turns up to today), turns per person, and the fairness line."""
-    role = plan.role
-    parts: list[RenderableType] = []
-    past = plan.past
-    if past:
-        turns = _table(
-            f"{role.title}: who served from {plan.first} to today ({plan.today})", "Handoff", "Served by", "Note"
-        )
-        for turn in past:
-            turns.add_row(turn.day.isoformat(), turn.server.name, _turn_note(turn))
-        parts.append(turns)
-    else:
-        parts.append(plain(f"{role.title}: no turn recorded from {plan.first} to today ({plan.today})", style="bold"))
-    people = _table(
-        f"{role.title}: turns per person from {plan.first} to {plan.last} (the horizon)",
-        "Member",
-        "Served",
-        "Ahead",
-        "Last served",
-        "Next",
-        "Taken",
-        "Given",
-        "Note",
-    )
-    for record in plan.members:
-        people.add_row(
-            record.member.label() if record.member.id else record.member.name,
-            str(record.served),
-            str(record.ahead),
-            _day(record.last_served),
-            _day(record.next_turn),
-            str(record.swaps_taken),
-            str(record.swaps_given),
-            _member_note(record, role.usergroup),
-        )
-    parts += [plain(""), people, plain("Taken/Given: turns served in someone else's place / by someone else in yours")]
-    parts += [plain(line, style="bold") for line in fairness_lines(plan)]
-    return _with_notes(Group(*parts), plan.notes, plan.warnings)
-
-
-def standup_panel(spec: StandupSpec, subtitle: str) -> RenderableType:
-    fields = Table.grid(padding=(0, 2))
-    fields.add_column(style="bold")
-    fields.add_column()
-    rows = (
-        ("standup", spec.name),
-        ("channel", spec.channel),
-        ("schedule", f"{', '.join(spec.days)} at {spec.time} ({spec.timezone})"),
-        ("wait time", "ask at the exact time" if spec.wait_time in (None, -1) else f"{spec.wait_time} min"),
-        ("participants", ", ".join(spec.participant_names or spec.participants)),
-    )
-    for name, value in rows:
-        fields.add_row(plain(name), plain(value))
-    body = Group(plain(spec.question), plain(""), fields)
-    return Panel(
-        body,
-        title=plain(f"Geekbot standup {spec.name}"),
-        subtitle=plain(subtitle),
-        subtitle_align="right",
-        expand=False,
-    )
-
-
-LOCAL_SUBTITLE = "shown here; the local backend sends nothing"
-
-
-def unsent(item: Unsent) -> RenderableType:
-    """A message the local backend shows instead of sending."""
-    if isinstance(item, StandupSpec):
-        return standup_panel(item, LOCAL_SUBTITLE)
-    if isinstance(item, ChannelPost):
-        return slack_message_panel(f"Slack post to {item.channel}", item.text, LOCAL_SUBTITLE)
-    if isinstance(item, DirectMessage):
-        return slack_message_panel(f"Slack direct message to {item.member.label()}", item.text, LOCAL_SUBTITLE)
-    return usergroup_panel(item, LOCAL_SUBTITLE)
-
-
-def slack_message_panel(title: str, text: str, subtitle: str) -> RenderableType:
-    """A Slack message as it would be sent (mrkdwn, escapes and `<@ID>` mentions as they are)."""
-    return Panel(Text(text), title=title, subtitle=subtitle, subtitle_align="right", expand=False)
-
-
-def usergroup_panel(change: GroupMembers, subtitle: str) -> RenderableType:
-    """The members a Slack user group would be given."""
-    names = Text("\n".join(member.label() for member in change.members))
-    title = f"Slack user group @{change.bare_handle}: {len(change.members)} members"
-    return Panel(names, title=title, subtitle=subtitle, subtitle_align="right", expand=False)
-
-
-DRY_RUN = "dry run: nothing sent"
-
-
-def group_preview(change: GroupMembers) -> RenderableType:
-    """The members a dry run would give the on-call group."""
-    panel = usergroup_panel(change, DRY_RUN)
-    if not change.members:
-        note = f"nobody serves, and Slack cannot empty a user group: @{change.bare_handle} would be left as it is"
-    else:
-        note = f"@{change.bare_handle} is written only if it does not have exactly these members already"
-    return Group(panel, plain(note))
-
-
-def notice_preview(notice: Notice, live: bool) -> RenderableType:
-    """What a dry run would post or send once for the handoff, or that it went out already."""
-    day = dates.human(notice.handoff)
-    if notice.already:
-        return plain(f"{notice.what} for {day} was sent already: nothing to send")
-    message = notice.message
-    if isinstance(message, ChannelPost):
-        panel = slack_message_panel(f"Slack post to {message.channel}", message.text, DRY_RUN)
-    else:
-        panel = slack_message_panel(f"Slack direct message to {message.member.label()}", message.text, DRY_RUN)
-    if not live:
-        said = f"the local backend would show {notice.what} and send nothing"
-    elif notice.record:
-        said = f"would send {notice.what} for {day}, once: the state records it"
-    else:
-        said = f"with --no-state, {notice.what} would not be sent: the state could not record it"
-    return Group(panel, plain(said))
-
-
-def standup_preview(change: StandupChange) -> RenderableType:
-    """What a dry run would send, and what that changes."""
-    return Group(standup_panel(change.spec, "dry run: nothing sent"), plain(standup_change_text(change)))
-
-
-def standup_change_text(change: StandupChange) -> str:
-    if change.action == "create":
-        text = f"would create the standup {change.spec.name} (it runs weekly on {', '.join(change.spec.days)})"
-    elif change.action == "update":
-        text = f"would update {', '.join(change.changed)} of the standup {change.spec.name}, keeping its schedule"
-    else:
-        text = f"the standup {change.spec.name} already says this: nothing to send"
-    if change.new_id is not None and change.record_in is not None:
-        text += f"\nwould record its ID {change.new_id} in the state"
-    if change.existing is not None and change.extras:
-        ids = ", ".join(s.id for s in change.extras)
-        text += f"\nwould delete {len(change.extras)} newer duplicate(s) (id {ids}), keeping id {change.existing.id}"
-    return text
+    return view(table, notes=notes, warnings=[*(row.warning for row in rows if row.warning), *warnings])
 
 
 def state_table(
@@ -420,7 +233,7 @@ def secrets_table(rows: Sequence[tuple[str, str, str, bool]]) -> RenderableType:
     return table
 
 
-def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None, unchecked: str) -> RenderableType:
+def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None, unchecked: str) -> View:
     """The Slack scopes the configured features need, and whether the token has each (when it was asked)."""
     table = _table("Slack scopes the configured features need", "Scope", "Needed for", "Token")
     for scope, uses in needed.items():
@@ -430,5 +243,5 @@ def scopes_table(needed: Mapping[str, Sequence[str]], has: frozenset[str] | None
             status = Text("has it", style="green") if scope in has else Text("missing", style="red")
         table.add_row(scope, ", ".join(uses), status)
     if has is None:
-        return Group(table, plain(f"the token's scopes were not checked: {unchecked}"))
-    return table
+        return view(table, said=[f"the token's scopes were not checked: {unchecked}"])
+    return View(table)

@@ -3,7 +3,7 @@ drops dates. The rules are in `rolebot.replan`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -174,12 +174,17 @@ class ReplanPlan:
         """The calendar's events as they will be once the plan is written."""
         return apply_writes(events, self.creates, self.updates)
 
-    def dates_by_member(self, *, include_new: bool = False) -> tuple[MemberDates, ...]:
+    def dates_by_member(
+        self, *, include_new: bool = False, written: Collection[str] | None = None
+    ) -> tuple[MemberDates, ...]:
         """Per member of the group, the handoffs they gain and drop through moved turns (and
-        created ones if asked). Nobody who left the group is listed."""
+        created ones if asked); with `written`, only through the events of those IDs (the writes
+        that went through). Nobody who left the group is listed."""
         gained: dict[str, list[date]] = {}
         dropped: dict[str, list[date]] = {}
         for turn in self.turns:
+            if written is not None and (turn.write is None or turn.write.id not in written):
+                continue
             if turn.moved or (include_new and turn.action == "create"):
                 gained.setdefault(turn.server.id, []).append(turn.day)
                 if turn.before is not None:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from rolebot import dates
 from rolebot.config import RoleConfig
-from rolebot.errors import RotationError
+from rolebot.errors import RotationError, UsageError
 from rolebot.events import CalendarView, new_event
 from rolebot.models import CalendarEvent, Member, NewEvent
 from rolebot.rotation import PlanInputs, Source, Starter, Timeline, fixed_from_state, moved_notes
@@ -180,10 +180,17 @@ def _fill_gaps(inputs: PlanInputs, missing: Sequence[date], count: int, member: 
     return SeriesPlan(role, items, (note, *moved_notes(inputs)))
 
 
+def check_range(first: date, last: date | None) -> None:
+    """A range of start dates asked for on the command line: `--from` after `--to` is a usage error."""
+    if last is not None and last < first:
+        raise UsageError(
+            f"--from {first} is after --to {last}", "give the first start date with --from, the last with --to"
+        )
+
+
 def plan_delete(role: RoleConfig, calendar: CalendarView, first: date, last: date | None) -> DeletePlan:
     """This role's events starting in [first, last]; nothing else in the calendar."""
-    if last is not None and last < first:
-        raise RotationError(f"the range {first} to {last} is empty", "give --from before --to")
+    check_range(first, last)
     return DeletePlan(role, first, last, tuple(calendar.starting_between(first, last)))
 
 

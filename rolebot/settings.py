@@ -15,6 +15,8 @@ from rolebot.errors import UsageError
 Backend = Literal["auto", "live", "local"]
 BACKENDS: tuple[Backend, ...] = ("auto", "live", "local")
 BACKEND_NAMES: dict[str, Backend] = {b: b for b in BACKENDS}
+Color = Literal["auto", "always", "never"]
+COLORS: tuple[Color, ...] = ("auto", "always", "never")
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_GEEKBOT_API_URL = "https://api.geekbot.com"
@@ -31,6 +33,9 @@ class GlobalOptions:
     backend: str | None = None
     today: str | None = None
     verbose: bool = False
+    color: str | None = None
+    quiet: bool = False
+    no_progress: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,12 @@ class Settings:
     timeout: float
     """Seconds the whole command may take (ROLEBOT_TIMEOUT)."""
     environ: Mapping[str, str] = field(repr=False)
+    color: Color = "auto"
+    """`always` or `never` as decided (--color, NO_COLOR, FORCE_COLOR); `auto`: colour on terminals only."""
+    quiet: bool = False
+    """Only data, warnings and errors: no notes, no ✓ lines, no progress bars (-q)."""
+    progress: bool = True
+    """Progress bars on stderr (off with --no-progress or ROLEBOT_NO_PROGRESS)."""
     state_given: bool = False
     """The state file was named (--state or ROLEBOT_STATE), rather than left to the default."""
 
@@ -96,9 +107,30 @@ def load_settings(
         google_api_url=env.get("ROLEBOT_GOOGLE_API_URL") or DEFAULT_GOOGLE_API_URL,
         step_summary=Path(summary) if summary else None,
         timeout=_seconds(env.get("ROLEBOT_TIMEOUT"), "ROLEBOT_TIMEOUT"),
+        color=_color(options.color, env),
+        quiet=options.quiet,
+        progress=not (options.no_progress or options.quiet or _flag(env.get("ROLEBOT_NO_PROGRESS"))),
         environ=env,
         state_given=options.state is not None or bool(env.get("ROLEBOT_STATE")),
     )
+
+
+def _color(option: str | None, env: Mapping[str, str]) -> Color:
+    """--color always|never wins; then NO_COLOR (https://no-color.org), then FORCE_COLOR
+    (https://force-color.org), each when set and not empty; else colour on terminals only."""
+    choice = (option or "auto").lower()
+    if choice not in COLORS:
+        raise UsageError(f"unknown --color {option!r}", "use --color auto, always or never")
+    if choice != "auto":
+        return "always" if choice == "always" else "never"
+    if env.get("NO_COLOR"):
+        return "never"
+    return "always" if env.get("FORCE_COLOR") else "auto"
+
+
+def _flag(value: str | None) -> bool:
+    """An environment variable used as a switch: on unless unset, empty, `0`, `false` or `no`."""
+    return bool(value) and (value or "").strip().lower() not in ("0", "false", "no")
 
 
 LOCAL_COPY = ".local"

@@ -13,7 +13,7 @@ request is refused, so a replan after a shift moves nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -22,6 +22,7 @@ from rolebot.absences import Absence, Away
 from rolebot.config import RoleConfig
 from rolebot.errors import RotationError, UsageError
 from rolebot.models import Member, NewEvent
+from rolebot.replan_plan import MemberDates
 from rolebot.rotation import PlanInputs
 from rolebot.series import horizon_range
 from rolebot.turns import Turn, listed, neighbours, pinned_update, read_turns, require_handoff, turn_days
@@ -38,6 +39,8 @@ class ShiftPlan:
     updates: tuple[NewEvent, ...]
     """New content for the touched events, each written in place by its `id`."""
     notes: tuple[str, ...] = ()
+    order: tuple[Member, ...] = ()
+    """The group the plan was made for (who can be told their dates moved)."""
 
     @property
     def days(self) -> tuple[date, ...]:
@@ -46,6 +49,22 @@ class ShiftPlan:
     @property
     def changed(self) -> bool:
         return bool(self.updates)
+
+    def dates_by_member(self, *, written: Collection[str] | None = None) -> tuple[MemberDates, ...]:
+        """Per member of the group, the handoffs they gain and drop when the touched turns change
+        hands; with `written`, only through the events of those IDs (the writes that went
+        through). Nobody who left the group is listed."""
+        updated = {event.id for event in self.updates}
+        gained: dict[str, list[date]] = {}
+        dropped: dict[str, list[date]] = {}
+        for turn, server in zip(self.before, self.after, strict=True):
+            ident = turn.event.id
+            if ident not in updated or (written is not None and ident not in written) or server == turn.server:
+                continue
+            gained.setdefault(server.id, []).append(turn.day)
+            dropped.setdefault(turn.server.id, []).append(turn.day)
+        people = [m for m in self.order if m.id in gained or m.id in dropped]
+        return tuple(MemberDates(m, tuple(gained.get(m.id, ())), tuple(dropped.get(m.id, ()))) for m in people)
 
 
 def _turns(inputs: PlanInputs, wanted: Mapping[str, date]) -> tuple[dict[date, Turn], list[Turn]]:
@@ -107,7 +126,7 @@ def plan_swap(inputs: PlanInputs, day_a: date, day_b: date, *, absences: Iterabl
     partner_a, partner_b = a.swap_partner(), b.swap_partner()
     if partner_a == (day_b, b.server.id) and partner_b == (day_a, a.server.id):
         note = f"{day_a} and {day_b} are already swapped: nothing to do"
-        return ShiftPlan(role, "swap", (a, b), (a.server, b.server), (), (note,))
+        return ShiftPlan(role, "swap", (a, b), (a.server, b.server), (), (note,), order)
     if partner_a is not None and partner_a[0] == day_b and a.server == b.server:
         target_a, target_b = a.server, _member(order, partner_a[1])  # only `a` was written: finish
     elif partner_b is not None and partner_b[0] == day_a and a.server == b.server:
@@ -124,7 +143,7 @@ def plan_swap(inputs: PlanInputs, day_a: date, day_b: date, *, absences: Iterabl
     )
     current = {a.event.id: a.event, b.event.id: b.event}
     needed = tuple(u for u in updates if current[u.id] != listed(u))
-    return ShiftPlan(role, "swap", (a, b), (target_a, target_b), needed)
+    return ShiftPlan(role, "swap", (a, b), (target_a, target_b), needed, order=order)
 
 
 def _member(order: Sequence[Member], member_id: str) -> Member:
@@ -139,8 +158,9 @@ def plan_cover(inputs: PlanInputs, day: date, member: Member, *, absences: Itera
     if turn.server == member:
         if turn.pin == "cover":
             note = f"{member.name} already covers {day}: nothing to do"
-            return ShiftPlan(role, "cover", (turn,), (member,), (), (note,))
+            return ShiftPlan(role, "cover", (turn,), (member,), (), (note,), order)
         raise UsageError(f"--by: {member.name} already serves {day}", "name whoever takes over with --by")
     fix = "choose someone else with --by"
     _check_can_serve(inputs, Away(absences), turns, {day: member}, fix)
-    return ShiftPlan(role, "cover", (turn,), (member,), (pinned_update(role, turn, member, order, "cover"),))
+    update = pinned_update(role, turn, member, order, "cover")
+    return ShiftPlan(role, "cover", (turn,), (member,), (update,), order=order)

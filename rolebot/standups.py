@@ -66,8 +66,8 @@ class StandupChange:
     @property
     def new_id(self) -> str | None:
         """The ID of the standup found, when the state does not keep it yet. (The ID of one to be
-        created is known only once it is.)"""
-        if self.existing is None or self.existing.id == self.state_id:
+        created is known only once it is; the terminal's standups have none to keep.)"""
+        if self.existing is None or not self.existing.id or self.existing.id == self.state_id:
             return None
         return self.existing.id
 

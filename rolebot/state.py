@@ -139,27 +139,19 @@ def save_state(path: Path, state: TeamState, config: Config, previous: TeamState
     is now: another run may have written it meanwhile. Under the file's lock: re-read it, apply
     this run's changes key by key, write atomically. Return False (and leave the file alone, byte
     for byte) when that changes nothing. A key both runs changed differently is an error."""
-    shown = str(path)
-    try:
-        with locked(path, shown_as=shown):
-            current = load_state(path, config, missing_ok=True)
-            try:
-                merged = three_way(_entries(previous or TeamState()), _entries(state), _entries(current))
-            except Conflict as conflict:
-                keys = ", ".join(_shown_key(cast("tuple[str, ...]", key)) for key in conflict.keys)
-                raise StateError(
-                    f"{shown}: another rolebot run changed {keys} differently while this one ran; nothing written",
-                    "run the command again: it starts from what the other run wrote",
-                ) from None
-            team = _from_entries(merged, state, current)
-            if path.exists() and team.to_json(config) == current.to_json(config):
-                return False
-            write_atomic(path, render_state(team, config))
-    except OSError as exc:
-        raise StateError(
-            f"cannot write the state file {path}: {exc.strerror or exc}", "check the directory and its permissions"
-        ) from None
-    return True
+
+    def merge(current: TeamState) -> TeamState:
+        try:
+            merged = three_way(_entries(previous or TeamState()), _entries(state), _entries(current))
+        except Conflict as conflict:
+            keys = ", ".join(_shown_key(cast("tuple[str, ...]", key)) for key in conflict.keys)
+            raise StateError(
+                f"{path}: another rolebot run changed {keys} differently while this one ran; nothing written",
+                "run the command again: it starts from what the other run wrote",
+            ) from None
+        return _from_entries(merged, state, current)
+
+    return _compare_and_set(path, config, merge, missing_ok=True)
 
 
 # --- init: replace a role's entries in any JSON file, keep the rest -------------------------------
@@ -251,14 +243,17 @@ def release_notice(
     return _compare_and_set(path, config, release)
 
 
-def _compare_and_set(path: Path, config: Config, change: Callable[[TeamState], TeamState | None]) -> bool:
-    """Under the file's lock, read the state as it is now, and write what `change` makes of it
-    (None: leave it). True if it was written."""
+def _compare_and_set(
+    path: Path, config: Config, change: Callable[[TeamState], TeamState | None], *, missing_ok: bool = False
+) -> bool:
+    """Under the file's lock, read the state as it is now (empty if the file is missing and
+    `missing_ok`), and write what `change` makes of it (None: leave it). True if it was written;
+    False, the file left alone byte for byte, when that would change nothing in it."""
     try:
         with locked(path, shown_as=str(path)):
-            current = load_state(path, config)
+            current = load_state(path, config, missing_ok=missing_ok)
             changed = change(current)
-            if changed is None or changed.to_json(config) == current.to_json(config):
+            if changed is None or (path.exists() and changed.to_json(config) == current.to_json(config)):
                 return False
             write_atomic(path, render_state(changed, config))
     except OSError as exc:

@@ -33,7 +33,7 @@ from pydantic import Field, StrictStr, ValidationError
 
 from rolebot.absences import in_order
 from rolebot.config import Config, RoleConfig
-from rolebot.dates import iso_date, out_of_range
+from rolebot.dates import checked_date
 from rolebot.errors import StateError
 from rolebot.models import Absence, Member
 from rolebot.validation import Strict, describe
@@ -295,13 +295,7 @@ def parse_state(raw: Any, config: Config, path: Path) -> TeamState:
 
 
 def _date(value: object, where: str, path: Path) -> date:
-    parsed = iso_date(value)
-    if parsed is None:
-        raise StateError(f"{path}: {where}: {value!r} is not a date", "write it as YYYY-MM-DD")
-    problem = out_of_range(parsed)
-    if problem is not None:
-        raise StateError(f"{path}: {where}: {problem}", "fix the date")
-    return parsed
+    return checked_date(value, f"{path}: {where}", StateError, "fix the date")
 
 
 def _absences(value: Any, path: Path) -> tuple[Absence, ...]:

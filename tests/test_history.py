@@ -11,10 +11,11 @@ from datetime import date
 
 import pytest
 
+from rolebot import payloads
 from rolebot.absences import Absence
 from rolebot.config import RoleConfig
 from rolebot.errors import RotationError, UsageError
-from rolebot.history import HistoryPlan, MemberRecord, default_since, history_json, plan_history
+from rolebot.history import HistoryPlan, MemberRecord, default_since, plan_history
 from rolebot.models import CalendarEvent, Member
 from rolebot.rotation import rotation_order
 from rolebot.state import RoleState
@@ -150,7 +151,7 @@ def test_hand_made_events_and_someone_never_in_the_group() -> None:
     assert (zed.in_group, zed.served, zed.ahead, zed.last_served) == (False, 1, 0, month(7))
     assert [m.member.name for m in plan.members] == ["Ada Okafor", "Bruno Silva", "Chen Wei", "Zed"]
     assert plan.fairness.counted == 3  # Zed is listed, not counted
-    assert history_json(plan)["members"][3] == {
+    assert payloads.history(plan)["members"][3] == {
         "id": None,
         "name": "Zed",
         "in_group": False,

@@ -18,7 +18,7 @@ from rolebot.messaging import DirectMessage
 from rolebot.models import Member
 from rolebot.notices import MovedDates, plan_moved_dates
 from rolebot.notify import send_moved_dates
-from rolebot.render import unsent
+from rolebot.render_messages import unsent
 from rolebot.settings import GlobalOptions
 from tests.fakes.server import FakeServer
 from tests.fakes.slack import TOKEN, FakeSlack, demo_workspace

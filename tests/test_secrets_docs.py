@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from rolebot.services.sops import leak
-from tests.conftest import REPO
+from tests.conftest import REPO, TEAM_CONFIG
+from tests.docs import BASH, Block, assert_shows, in_terminal, readme_blocks, sops_blocks, stand_in_for_uv, transcript
 from tests.fakes.google import load_test_key
 from tests.fakes.server import FakeServer
 from tests.fakes.slack import ALL_SCOPES, demo_workspace
@@ -29,7 +30,6 @@ from tests.sops import AGE_KEY, RECIPIENT, sops
 
 pytestmark = pytest.mark.slow  # bash, the real sops and rolebot in subprocesses, per README block
 
-BASH = shutil.which("bash") or "/bin/bash"
 SLACK_TOKEN = "xoxb-docs-0000-1111-2222"
 CONTENTS = {
     "slack_bot_token.json": {"slack_bot_token": SLACK_TOKEN},
@@ -43,27 +43,6 @@ case "$(basename "$1")" in
   *) echo "unexpected file $1" >&2; exit 1 ;;
 esac
 """
-UV = """#!/bin/sh
-# Stands in for `uv run`: the command, from the test's Python environment.
-[ "$1" = run ] || {{ echo "only 'uv run' is expected" >&2; exit 1; }}
-shift
-PATH="{bin}:$PATH" exec "$@"
-"""
-
-
-def sops_blocks(readme: Path) -> list[str]:
-    blocks = re.findall(r"^ *```bash\n(.*?)^ *```", readme.read_text(), flags=re.MULTILINE | re.DOTALL)
-    found = [block for block in blocks if re.search(r"^[^#\n]*\bsops\b", block, flags=re.MULTILINE)]
-    assert found, f"no sops commands in {readme}"
-    return found
-
-
-def blocks() -> list[tuple[str, str]]:
-    return [
-        (f"{readme.relative_to(REPO)} #{n}", block)
-        for readme in (REPO / "README.md", REPO / "secrets" / "README.md")
-        for n, block in enumerate(sops_blocks(readme), 1)
-    ]
 
 
 @pytest.fixture
@@ -78,9 +57,8 @@ def team(tmp_path: Path) -> Iterator[dict[str, str]]:
     tools.mkdir()
     cases = "\n".join(f"  {name}) printf '%s' '{json.dumps(doc)}' > \"$1\" ;;" for name, doc in CONTENTS.items())
     (tools / "editor").write_text(EDITOR.format(cases=cases))
-    (tools / "uv").write_text(UV.format(bin=Path(sys.executable).parent))
-    for tool in tools.iterdir():
-        tool.chmod(0o755)
+    (tools / "editor").chmod(0o755)
+    stand_in_for_uv(tools)
     home = tmp_path / "home"
     (home / "Downloads").mkdir(parents=True)
     (home / "Downloads" / "rolebot-key.json").write_text(json.dumps(load_test_key()))
@@ -96,12 +74,13 @@ def team(tmp_path: Path) -> Iterator[dict[str, str]]:
         }
 
 
-@pytest.mark.parametrize(("where", "block"), blocks(), ids=[where for where, _ in blocks()])
+@pytest.mark.parametrize("block", sops_blocks(), ids=lambda block: block.where)
 def test_the_readmes_encrypt_secrets_as_written_and_leave_nothing_in_clear(
-    where: str, block: str, team: dict[str, str], tmp_path: Path
+    block: Block, team: dict[str, str], tmp_path: Path
 ) -> None:
+    where = block.where
     done = subprocess.run(
-        [BASH, "-e", "-o", "pipefail", "-c", block],
+        [BASH, "-e", "-o", "pipefail", "-c", block.text],
         cwd=tmp_path,
         env=team,
         input=f"{SLACK_TOKEN}\n",
@@ -128,8 +107,22 @@ def test_the_readmes_encrypt_secrets_as_written_and_leave_nothing_in_clear(
         assert secret not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize(("where", "block"), blocks(), ids=[where for where, _ in blocks()])
-def test_the_readmes_never_put_a_secret_in_a_file_in_clear_first(where: str, block: str) -> None:
-    for line in block.splitlines():
+@pytest.mark.parametrize("block", sops_blocks(), ids=lambda block: block.where)
+def test_the_readmes_never_put_a_secret_in_a_file_in_clear_first(block: Block) -> None:
+    for line in block.text.splitlines():
         command = line.split("#", 1)[0]
-        assert not re.search(r">\s*\S*secrets/|\bcp\b.*secrets/|--in-place|\btee\b", command), f"{where}: {line}"
+        assert not re.search(r">\s*\S*secrets/|\bcp\b.*secrets/|--in-place|\btee\b", command), f"{block.where}: {line}"
+
+
+def test_the_secrets_check_sample_is_what_the_set_up_prints(team: dict[str, str], tmp_path: Path) -> None:
+    """The README's `secrets check` sample: this repository's roles, after *Set-up from zero* step 5
+    encrypted all four credentials, in a terminal as wide as the README's samples."""
+    [setup] = [block for block in sops_blocks() if block.section == "Set-up from zero"]
+    [sample] = readme_blocks("`rolebot secrets check [--json]`", "")
+    [shown] = transcript(sample)
+    shutil.copy(TEAM_CONFIG, tmp_path / "rolebot.toml")
+    env = {key: value for key, value in team.items() if key != "COLUMNS"}
+    subprocess.run([BASH, "-e", "-c", setup.text], cwd=tmp_path, env=env, capture_output=True, check=True)
+    ran = in_terminal(shown.command, tmp_path, {**env, "PATH": f"{Path(sys.executable).parent}:{env['PATH']}"})
+    assert ran.returncode == 0, ran
+    assert_shows(ran, shown.output, sample.where)

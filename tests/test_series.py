@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from rolebot.errors import RotationError
+from rolebot.errors import RotationError, UsageError
 from rolebot.rotation import PlanInputs
 from rolebot.series import horizon_range, plan_bulk, plan_delete, plan_fill, plan_next, plan_schedule
 from tests.helpers import (
@@ -139,7 +139,7 @@ def test_delete_selects_only_this_roles_events_in_the_range() -> None:
     plan = plan_delete(TRIAGER, events, date(2026, 12, 3), date(2026, 12, 31))
     assert [e.id for e in plan.events] == [inside.id, "old1"]
     assert len(plan_delete(TRIAGER, events, date(2026, 12, 3), None).events) == 3
-    with pytest.raises(RotationError, match="is empty"):
+    with pytest.raises(UsageError, match="--from 2026-12-31 is after --to 2026-12-01"):
         plan_delete(TRIAGER, events, date(2026, 12, 31), date(2026, 12, 1))
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from rolebot.errors import ServiceError
 from rolebot.models import ExistingStandup, StandupSearch
-from rolebot.render import standup_change_text
+from rolebot.render_messages import standup_change_text
 from rolebot.standups import StandupChange, plan_standup_change, standup_spec
 from rolebot.state import TeamState
 from tests.helpers import ADA, BRUNO, CHEN, TRIAGER, person

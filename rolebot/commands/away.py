@@ -14,21 +14,21 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
+from rolebot.params import AsJson, DryRun, Name, date_option
 
 if TYPE_CHECKING:
     from rolebot.config import RoleConfig
     from rolebot.context import AppContext
+    from rolebot.jobs.moved import DatesMoved
     from rolebot.models import Absence, Member
+    from rolebot.replan_plan import ReplanPlan
     from rolebot.state import TeamState
 
 away_app = typer.Typer(
-    help="Record, list and remove absences: an absent member serves no turn that overlaps one.",
+    help="Record, list and remove absences.\n\nAn absent member serves no turn that overlaps their absence.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-Name = Annotated[str, typer.Argument(metavar="NAME", help="Display name, first name or Slack ID.")]
-DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the plan; change nothing.")]
 
 
 @away_app.command("add")
@@ -36,11 +36,20 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the plan; change n
 def away_add(
     ctx: typer.Context,
     name: Name,
-    from_: Annotated[str, typer.Option("--from", help="First day away, YYYY-MM-DD.")],
-    to: Annotated[str, typer.Option("--to", help="Last day away, YYYY-MM-DD (included).")],
+    from_: Annotated[str, date_option("--from", "First day away, YYYY-MM-DD.")],
+    to: Annotated[str, date_option("--to", "Last day away, YYYY-MM-DD (included).")],
     dry_run: DryRun = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Record that NAME is away (all their roles) and replan each of those roles."""
+    """Record that NAME is away, and replan their roles.
+
+    The absence covers every role NAME belongs to. Their planned turns that overlap it trade with
+    the nearest later turn they can serve; each role's replan reports on its own line.
+
+    Examples:
+        rolebot away add Dana --from 2026-12-10 --to 2026-12-20 --dry-run
+        rolebot away add "Dana Kowalski" --from 2026-12-10 --to 2026-12-20
+    """
     from rolebot.absences import absence, prune, with_absence
     from rolebot.dates import parse_date
 
@@ -55,30 +64,27 @@ def away_add(
     if last < app.today():
         app.say(f"note: {new.describe()}: that is over, so nothing is recorded")
         after = kept
-    _change(app, team, after, member, groups, dry_run, f"{new.describe()} (all their roles)")
+    _change(app, team, after, member, groups, dry_run, f"{new.describe()} (all their roles)", as_json)
 
 
 @away_app.command("list")
 @handle_errors
-def away_list(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-) -> None:
-    """List the absences the state keeps."""
-    import json
+def away_list(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """List the absences the state keeps.
 
+    Examples:
+        rolebot away list
+        rolebot away list --json
+    """
+    from rolebot import payloads
+    from rolebot.output import emit_json
     from rolebot.render import absences_table
 
     app = app_context(ctx)
     team = _team(app)
+    app.show(absences_table(team.away, app.today()), as_json=as_json)
     if as_json:
-        rows = [
-            {"id": a.member_id, "name": a.name, "from": a.first.isoformat(), "to": a.last.isoformat()}
-            for a in team.away
-        ]
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    app.out.print(absences_table(team.away, app.today()))
+        emit_json([payloads.absence(a) for a in team.away])
 
 
 @away_app.command("remove")
@@ -87,11 +93,20 @@ def away_remove(
     ctx: typer.Context,
     name: Name,
     from_: Annotated[
-        str | None, typer.Option("--from", help="Only the absence starting that day, YYYY-MM-DD (default: all).")
+        str | None, date_option("--from", "Only the absence starting that day, YYYY-MM-DD (default: all).")
     ] = None,
     dry_run: DryRun = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Remove NAME's absences (or the one starting --from) and replan each of their roles."""
+    """Remove NAME's absences, and replan their roles.
+
+    All of NAME's absences, or only the one starting --from. A replan undoes the trades the
+    absence made.
+
+    Examples:
+        rolebot away remove Dana --dry-run
+        rolebot away remove Dana --from 2026-12-10
+    """
     from rolebot.absences import prune, without_absences
     from rolebot.dates import parse_date
 
@@ -105,7 +120,7 @@ def away_remove(
         which = f" starting {first}" if first else ""
         app.say(f"note: no absence of {member.name}{which} is recorded: nothing to remove")
     what = "; ".join(f"{a.name} is no longer away from {a.first} to {a.last}" for a in removed)
-    _change(app, team, prune(kept, app.today()), member, groups, dry_run, what)
+    _change(app, team, prune(kept, app.today()), member, groups, dry_run, what, as_json)
 
 
 def _team(app: AppContext) -> TeamState:
@@ -134,6 +149,7 @@ def _resolve(text: str, groups: dict[str, tuple[Member, ...]], away: tuple[Absen
     every group is still found among the recorded absences, so theirs can be removed."""
     from rolebot.errors import UsageError
     from rolebot.events import match_name
+    from rolebot.hints import capped, closest_member
     from rolebot.models import Member
 
     everyone = tuple({m.id: m for order in groups.values() for m in order}.values())
@@ -144,10 +160,11 @@ def _resolve(text: str, groups: dict[str, tuple[Member, ...]], away: tuple[Absen
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            listing = ", ".join(m.label() for m in found[:12])
+            listing = capped([m.label() for m in found])
             raise UsageError(f"NAME: {text!r} matches several people: {listing}", "give the full name or the Slack ID")
-    listing = ", ".join(m.label() for m in everyone[:12]) + (" …" if len(everyone) > 12 else "")
-    raise UsageError(f"NAME: nobody called {text!r} in any role's user group", f"members: {listing}")
+    suggestion = closest_member(wanted, everyone)
+    listing = capped([m.label() for m in everyone])
+    raise UsageError(f"NAME: nobody called {text!r} in any role's user group{suggestion}", f"members: {listing}")
 
 
 def _change(
@@ -158,34 +175,57 @@ def _change(
     groups: dict[str, tuple[Member, ...]],
     dry_run: bool,
     what: str,
+    as_json: bool,
 ) -> None:
-    """Write the absences, then replan each of the member's roles on its own line."""
+    """Write the absences, then replan each of the member's roles on its own line, then tell
+    whoever's dates moved (one message each, whatever the roles)."""
     from functools import partial
 
+    from rolebot import payloads
     from rolebot.errors import StepsFailed
+    from rolebot.jobs.moved import NAME, tell
     from rolebot.jobs.steps import StepLog
-    from rolebot.output import show_unsent
+    from rolebot.output import emit_json, preview_moved, say_steps, show_unsent
     from rolebot.state import save_state
 
     roles = [app.config.roles[key] for key, order in groups.items() if any(m.id == member.id for m in order)]
     if not roles:
         app.say(f"note: {member.name} is in no role's user group now: no calendar to replan")
     after = team.with_away(absences)
-    log = StepLog(["state", *(f"calendar {role.key}" for role in roles)])
+    telling = any(role.slack.dm for role in roles)
+    log = StepLog(["state", *(f"calendar {role.key}" for role in roles), NAME])
     if dry_run:
         log.done("state", f"would record: {what}" if after.away != team.away else "nothing to change")
     else:
         written = save_state(app.settings.state_path, after, app.config, team)
         log.done("state", f"recorded: {what}" if written else "already recorded: nothing to change")
+    plans: dict[str, ReplanPlan] = {}
+    moved: list[DatesMoved] = []
     for role in roles:
         name = f"calendar {role.key}"
-        text = log.attempt(name, partial(_replan, app, role, after, dry_run))
+        text = log.attempt(name, partial(_replan, app, role, after, dry_run, plans, moved, as_json))
         if text is not None:
             log.done(name, text)
-    show_unsent(app)
+    if telling and dry_run:
+        preview_moved(app, *(item.moves for item in moved), to_stderr=as_json)
+    elif telling:
+        told = log.attempt(NAME, partial(tell, app, moved))
+        if told is not None:
+            log.done(NAME, told)
+    show_unsent(app, to_stderr=as_json)
     results = log.results
-    for step in results:
-        app.say(step.line(), style="green" if step.ok else "red")
+    say_steps(app, results)
+    if as_json:
+        emit_json(
+            {
+                "dry_run": dry_run,
+                "ok": all(step.ok for step in results),
+                "member": payloads.person(member),
+                "away": [payloads.absence(a) for a in after.away],
+                "plans": {key: payloads.replan(plan) for key, plan in plans.items()},
+                "steps": payloads.steps(results),
+            }
+        )
     failed = [step.name for step in results if not step.ok]
     if failed:
         raise StepsFailed(
@@ -194,10 +234,22 @@ def _change(
         )
 
 
-def _replan(app: AppContext, role: RoleConfig, team: TeamState, dry_run: bool) -> str:
-    """Replan one role with the absences as they now are; what that did, for people."""
+def _replan(
+    app: AppContext,
+    role: RoleConfig,
+    team: TeamState,
+    dry_run: bool,
+    plans: dict[str, ReplanPlan],
+    moved: list[DatesMoved],
+    as_json: bool,
+) -> str:
+    """Replan one role with the absences as they now are; what that did, for people. Its plan goes
+    in `plans`, what it moved (or would move) in `moved`."""
+    from functools import partial
+
     from rolebot.apply import apply_replan
     from rolebot.events import role_events
+    from rolebot.jobs.moved import DatesMoved, recording
     from rolebot.jobs.shift import follow, read_role, replan_role
     from rolebot.render import replan_table
 
@@ -206,9 +258,11 @@ def _replan(app: AppContext, role: RoleConfig, team: TeamState, dry_run: bool) -
     if not role_events(role, events):
         return "no calendar events yet: nothing to replan (`rolebot rotate` fills it)"
     plan = replan_role(app, role, team, reads, team.away)
-    app.out.print(replan_table(plan))
+    plans[role.key] = plan
+    app.show(replan_table(plan), as_json=as_json)
     if dry_run:
+        moved.append(DatesMoved(plan))
         return f"would update {len(plan.updates)} and create {len(plan.creates)} event(s)"
-    done = apply_replan(app, plan)
+    done = recording(plan, partial(apply_replan, app, plan), moved)
     follow_lines = follow(app, role, team, reads.order(), plan.applied_to(events), [t.day for t in plan.moves])
     return "; ".join([done, *follow_lines])

@@ -7,13 +7,20 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
+from rolebot.params import complete_role
 
 
 @handle_errors
 def doctor_command(
     ctx: typer.Context,
     role: Annotated[
-        str | None, typer.Argument(help="Check only what this role needs (default: every role).", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="ROLE",
+            help="Check only what this role needs (default: every role).",
+            show_default=False,
+            autocompletion=complete_role,
+        ),
     ] = None,
     as_json: Annotated[
         bool,
@@ -22,19 +29,23 @@ def doctor_command(
         ),
     ] = False,
 ) -> None:
-    """Check, live, that the services are ready: Slack, the calendar, Geekbot. Changes nothing.
+    """Check, live, that Slack, the calendar and Geekbot are ready.
 
-    Slack: the bot token is valid, has the scopes the roles' features need, each user group exists
+    Changes nothing. Slack: the bot token is valid, has the scopes the roles' features need, each user group exists
     (and a rotating one has members), and the app is in each announce channel (when the token may
     read channels). Google Calendar: the calendar is shared with the service account, which may
     change events. Geekbot (for roles with a standup): the key is valid and the plan has API
     access. A ✓/✗ table, with the fix for each ✗; exit 1 if there is any. No secret is shown.
+
+    Examples:
+        rolebot doctor
+        rolebot doctor support-triager --json
     """
-    import json
     from dataclasses import replace
 
     from rolebot.errors import RolebotError, UsageError
     from rolebot.jobs.doctor import run_doctor
+    from rolebot.output import emit_json
     from rolebot.preflight import plan_preflight
     from rolebot.redaction import redact
     from rolebot.render_setup import doctor_table
@@ -49,10 +60,9 @@ def doctor_command(
     ]
     failed = [check for check in checks if check.status == "failed"]
     if as_json:
-        report = {"ok": not failed, "roles": list(plan.roles), "checks": [check.to_json() for check in checks]}
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        emit_json({"ok": not failed, "roles": list(plan.roles), "checks": [check.to_json() for check in checks]})
     else:
-        app.out.print(doctor_table(checks, plan.roles))
+        app.show(doctor_table(checks, plan.roles))
     if failed:
         raise RolebotError(
             f"{len(failed)} of {len(checks)} checks failed ({', '.join(f'{c.service} {c.name}' for c in failed)})",

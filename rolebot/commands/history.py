@@ -7,17 +7,17 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
+from rolebot.params import AsJson, RoleArg, date_option
 
 
 @handle_errors
 def history_command(
     ctx: typer.Context,
-    role: Annotated[str, typer.Argument(help="Role, e.g. support-triager.")],
+    role: RoleArg,
     since: Annotated[
-        str | None,
-        typer.Option("--since", metavar="DATE", help="Start of the history, YYYY-MM-DD (default: a year ago)."),
+        str | None, date_option("--since", "Start of the history, YYYY-MM-DD (default: a year ago).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Who served when, and how fair the rota is.
 
@@ -25,13 +25,16 @@ def history_command(
     last turn served and the next, and swaps taken and given; then the spread of turns per member
     and who is furthest behind. Past turns come from the calendar (from the state where it has no
     event); turns ahead are the rota as rolebot plans it. Changes nothing.
-    """
-    import json
 
-    from rolebot import absences, dates
-    from rolebot.history import check_since, default_since, history_json, period, plan_history, read_from
+    Examples:
+        rolebot history support-triager
+        rolebot history support-triager --since 2026-01-01 --json
+    """
+    from rolebot import absences, dates, payloads
+    from rolebot.history import check_since, default_since, period, plan_history, read_from
+    from rolebot.output import emit_json
     from rolebot.reads import current_handoff, read_services, role_and_state, through
-    from rolebot.render import history_table
+    from rolebot.render_history import history_table
 
     app = app_context(ctx)
     today = app.today()
@@ -46,11 +49,6 @@ def history_command(
     away = [absences.Absence(a.member_id, a.name, a.first, a.last) for a in team.away]
     inputs = reads.inputs(config_role, team.role(config_role), handoff)
     plan = plan_history(inputs, today=today, since=start, absences=away)
+    app.show(history_table(plan), as_json=as_json)
     if as_json:
-        for text in plan.warnings:
-            app.say(f"warning: {text}", style="yellow")
-        for note in plan.notes:
-            app.say(f"note: {note}", style="yellow")
-        typer.echo(json.dumps(history_json(plan), indent=2, ensure_ascii=False))
-        return
-    app.out.print(history_table(plan))
+        emit_json(payloads.history(plan))

@@ -7,35 +7,46 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
+from rolebot.params import AsJson, DryRun, RoleArg, name_option
 
 
 @handle_errors
 def init_command(
     ctx: typer.Context,
-    role: Annotated[str, typer.Argument(help="Role, e.g. support-triager.")],
-    current: Annotated[str, typer.Option("--current", help="Who serves now (display name, first name or Slack ID).")],
+    role: RoleArg,
+    current: Annotated[str, name_option("--current", "Who serves now (display name, first name or Slack ID).")],
     standup_manager: Annotated[
         str | None,
-        typer.Option(
+        name_option(
             "--standup-manager",
-            help="Owner of the Geekbot API key; added to every standup (a role without Geekbot needs none).",
+            "Owner of the Geekbot API key; added to every standup (a role without Geekbot needs none).",
         ),
     ] = None,
     incoming: Annotated[
-        str | None,
-        typer.Option("--incoming", help="Who joined most recently (two-person roles; default: after --current)."),
+        str | None, name_option("--incoming", "Who joined most recently (two-person roles; default: after --current).")
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the new state; write nothing.")] = False,
+    dry_run: DryRun = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Write the state for a role from display names, as of the latest handoff."""
-    from rolebot import dates
+    """Write who serves a role now, from display names.
+
+    The names (a first name or a Slack ID also works) are resolved through the role's user group,
+    as of the latest handoff. An unknown or ambiguous name is an error that lists the candidates.
+
+    Examples:
+        rolebot init support-triager --current Emeka --standup-manager Chen --dry-run
+        rolebot init support-triager --current "Chen Wei" --incoming "Dana Kowalski" --standup-manager Chen
+    """
+    from rolebot import dates, payloads
     from rolebot.errors import UsageError
     from rolebot.models import Member
+    from rolebot.output import emit_json
     from rolebot.reads import find_member
     from rolebot.render import state_table
     from rolebot.rotation import rotation_order, successor
     from rolebot.settings import shown
     from rolebot.state import Person, RoleState, peek, write_init
+    from rolebot.view import view
 
     app = app_context(ctx)
     config_role = app.config.role(role.strip())
@@ -64,12 +75,32 @@ def init_command(
     rows = [(slot, seen.slots[i], serving[i]) for i, slot in enumerate(config_role.slots)]
     if manager is not None:
         rows.append(("standup manager", seen.manager, manager))
-    app.out.print(state_table(f"{config_role.title} as of the handoff on {dates.human(since)}", rows))
     where = shown(path, app.settings.cwd)
-    if seen.problem is not None:
-        app.say(f"note: {seen.problem}; init replaces these entries and keeps the rest of {where}", style="yellow")
+    notes = (
+        [] if seen.problem is None else [f"{seen.problem}; init replaces these entries and keeps the rest of {where}"]
+    )
+    app.show(
+        view(state_table(f"{config_role.title} as of the handoff on {dates.human(since)}", rows), notes=notes),
+        as_json=as_json,
+    )
+    written: bool | None = None
     if dry_run:
         app.say("dry run: nothing written")
-        return
-    written = write_init(path, app.config, config_role, updated, Person.of(manager) if manager else None)
-    app.say(f"✓ state: {'written to ' + where if written else 'already says this; unchanged'}", style="green")
+    else:
+        written = write_init(path, app.config, config_role, updated, Person.of(manager) if manager else None)
+        app.say(f"✓ state: {'written to ' + where if written else 'already says this; unchanged'}", style="green")
+    if as_json:
+        entries = [
+            {"entry": name, "before": payloads.person(before), "after": payloads.person(after)}
+            for name, before, after in rows
+        ]
+        emit_json(
+            {
+                "role": config_role.key,
+                "handoff": since.isoformat(),
+                "dry_run": dry_run,
+                "entries": entries,
+                "notes": notes,
+                "written": written,
+            }
+        )

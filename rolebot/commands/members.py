@@ -1,4 +1,4 @@
-"""`rolebot members USERGROUP`: who is in a user group, in rotation order."""
+"""`rolebot members ROLE|USERGROUP`: who is in a user group, in rotation order."""
 
 from __future__ import annotations
 
@@ -7,26 +7,43 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
+from rolebot.params import AsJson, complete_role
 
 
 @handle_errors
 def members_command(
     ctx: typer.Context,
-    usergroup: Annotated[str, typer.Argument(help="User group handle, e.g. support-triagers.")],
-    as_json: Annotated[bool, typer.Option("--json", help='Print [{"id", "name"}, ...] instead of a table.')] = False,
+    group: Annotated[
+        str,
+        typer.Argument(
+            metavar="ROLE|USERGROUP",
+            help="A role (for its user group) or a user group handle, e.g. support-triager or support-triagers.",
+            autocompletion=complete_role,
+        ),
+    ],
+    as_json: AsJson = False,
 ) -> None:
-    """List a user group's members in rotation order (display name, Slack ID)."""
-    import json
+    """List a role's user group in rotation order.
 
+    A role stands for its user group; any other word is taken as a user group handle. The table
+    shows each member's display name and Slack ID; --json prints [{"id", "name"}, ...].
+
+    Examples:
+        rolebot members support-triager
+        rolebot members support-triagers --json
+    """
+    from rolebot.output import emit_json
     from rolebot.render import members_table
     from rolebot.rotation import rotation_order
 
     app = app_context(ctx)
-    handle = usergroup.strip().lstrip("@")
+    text = group.strip().lstrip("@")
+    role = app.config.roles.get(text)
+    handle = role.usergroup if role is not None else text
     source = app.services.members()
     app.services.banner("members")
     order = rotation_order(source.members(handle))
     if as_json:
-        typer.echo(json.dumps([{"id": m.id, "name": m.name} for m in order], indent=2, ensure_ascii=False))
+        emit_json([{"id": m.id, "name": m.name} for m in order])
     else:
-        app.out.print(members_table(handle, order))
+        app.show(members_table(handle, order))

@@ -7,20 +7,31 @@ from typing import Annotated
 import typer
 
 from rolebot.output import app_context, handle_errors
+from rolebot.params import AsJson, RoleArg
 
 
 @handle_errors
 def schedule_command(
     ctx: typer.Context,
-    role: Annotated[str, typer.Argument(help="Role, e.g. support-triager.")],
-    count: Annotated[int, typer.Option("-n", "--count", min=1, max=520, help="How many handoffs to show.")] = 8,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    role: RoleArg,
+    count: Annotated[
+        int, typer.Option("-n", "--count", metavar="N", min=1, max=520, help="How many handoffs to show.")
+    ] = 8,
+    as_json: AsJson = False,
 ) -> None:
-    """Preview the next N handoffs: who comes in and who stays on, from calendar and rotation."""
-    import json
+    """Preview the next N handoffs: who comes in, who stays on.
 
+    Read-only: the calendar (swaps, covers, edited events) where it has events, round robin where
+    it has none. Each row says why: pinned turns, away trades and substitutes are marked, and a
+    warning says when someone serves twice in a cycle while another is skipped.
+
+    Examples:
+        rolebot schedule support-triager
+        rolebot schedule support-triager -n 12 --json
+    """
     from rolebot import dates
     from rolebot.marks import Mark, double_turns, schedule_marks
+    from rolebot.output import emit_json
     from rolebot.reads import current_handoff, read_services, role_and_state, through
     from rolebot.render import schedule_table
     from rolebot.rotation import moved_notes
@@ -38,11 +49,13 @@ def schedule_command(
     # A row the state or the round robin decided is not the calendar event's: it has no event marks.
     marks = [m if row.source == "calendar" else Mark(None, m.absence) for row, m in zip(rows, marks, strict=True)]
     doubles = double_turns(config_role, rows, marks, len(inputs.order))
+    title = (
+        f"{config_role.title}: the next {len(rows)} handoffs"
+        if len(rows) > 1
+        else f"{config_role.title}: the next handoff"
+    )
+    app.show(schedule_table(title, rows, config_role.tenure == 2, notes, marks, doubles), as_json=as_json)
     if as_json:
-        for text in dict.fromkeys([*(row.warning for row in rows if row.warning), *doubles]):
-            app.say(f"warning: {text}", style="yellow")
-        for note in notes:
-            app.say(f"note: {note}", style="yellow")
         payload = [
             {
                 "handoff": row.day.isoformat(),
@@ -60,8 +73,4 @@ def schedule_command(
             }
             for row, mark in zip(rows, marks, strict=True)
         ]
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    title = f"{config_role.title}: the next {len(rows)} handoffs"
-    with_buddy = config_role.tenure == 2
-    app.out.print(schedule_table(title, rows, with_buddy, notes, marks, doubles))
+        emit_json(payload)

@@ -9,6 +9,7 @@ import typer
 
 from rolebot.errors import CredentialsError, RolebotError
 from rolebot.output import app_context, handle_errors
+from rolebot.params import AsJson
 
 if TYPE_CHECKING:
     from rolebot.context import AppContext, ServiceKind
@@ -20,13 +21,19 @@ KEY_FIELDS = ("type", "client_email", "private_key", "token_uri")
 
 @secrets_app.command("check")
 @handle_errors
-def secrets_check(ctx: typer.Context) -> None:
-    """Show where each credential comes from, whether it decrypts, and which services run live.
+def secrets_check(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Where each credential comes from, and whether it decrypts.
 
-    Also lists the Slack scopes the configured features need and, when the Slack token can be used,
-    which of them it lacks; and flags any other file in the secrets directory that may hold a
-    secret in clear.
+    Also says which services run live, lists the Slack scopes the configured features need and,
+    when the Slack token can be used, which of them it lacks; and flags any other file in the
+    secrets directory that may hold a secret in clear. No value is ever shown. Exits 1 if anything
+    is wrong.
+
+    Examples:
+        rolebot secrets check
+        rolebot --secrets-dir ../team/secrets secrets check --json
     """
+    from rolebot.output import emit_json
     from rolebot.render import secrets_table
     from rolebot.services import secrets
 
@@ -55,18 +62,31 @@ def secrets_check(ctx: typer.Context) -> None:
     unusable = not all(ok for *_, ok in rows)
     unsafe = credentials.unsafe_files()
     rows.extend(("stray file", file.shown, f"{file.reason}: it may hold a secret in clear", False) for file in unsafe)
-    services = []
+    services: dict[str, str] = {}
     kinds: tuple[ServiceKind, ...] = ("members", "calendar", "notifier")
     for kind in kinds:
         try:
-            mode = "live" if app.services.is_live(kind) else "local"
+            services[kind] = "live" if app.services.is_live(kind) else "local"
         except RolebotError as error:
-            mode = f"unavailable ({error.message})"
-        services.append(f"{kind}: {mode}")
-    app.out.print(secrets_table(rows))
-    app.out.print(f"backend {app.settings.backend} → " + " · ".join(services))
+            services[kind] = f"unavailable ({error.message})"
+    if not as_json:
+        app.show(secrets_table(rows))
+        app.out.print(f"backend {app.settings.backend} → " + " · ".join(f"{k}: {v}" for k, v in services.items()))
     token_ok = all(ok for label, _, _, ok in rows if label == secrets.SLACK_TOKEN.label)
-    scopes_problem = report_scopes(app, token_ok)
+    scopes, scopes_problem = report_scopes(app, token_ok, as_json=as_json)
+    if as_json:
+        emit_json(
+            {
+                "ok": not (unusable or unsafe or scopes_problem),
+                "credentials": [
+                    {"credential": label, "found_in": None if where == "—" else where, "status": status, "ok": ok}
+                    for label, where, status, ok in rows
+                ],
+                "backend": app.settings.backend,
+                "services": services,
+                **scopes,
+            }
+        )
     if unusable:
         raise CredentialsError("some credentials cannot be used", "see the table above")
     if unsafe:
@@ -78,29 +98,39 @@ def secrets_check(ctx: typer.Context) -> None:
         raise scopes_problem
 
 
-def report_scopes(app: AppContext, token_ok: bool) -> CredentialsError | None:
+def report_scopes(
+    app: AppContext, token_ok: bool, *, as_json: bool = False
+) -> tuple[dict[str, object], CredentialsError | None]:
     """Show the Slack scopes the configured features need, and which the token has when Slack can be
-    asked; the error to end with if the token lacks some, or Slack could not tell."""
+    asked; the same as JSON-ready data, and the error to end with if the token lacks some, or Slack
+    could not tell."""
     from rolebot.preflight import scopes_needed
     from rolebot.render import scopes_table
     from rolebot.services.secrets import SLACK_TOKEN
 
     needed = scopes_needed(app.config.roles.values())
     has, unchecked = token_scopes(app) if token_ok else (None, RolebotError("the Slack bot token cannot be used"))
-    app.out.print(scopes_table(needed, has, unchecked.message if unchecked else ""))
+    app.show(scopes_table(needed, has, unchecked.message if unchecked else ""), as_json=as_json)
+    data: dict[str, object] = {
+        "scopes": [
+            {"scope": scope, "needed_for": list(uses), "token_has": None if has is None else scope in has}
+            for scope, uses in needed.items()
+        ],
+        "scopes_unchecked": unchecked.message if has is None and unchecked else None,
+    }
     lacking = sorted(scope for scope in needed if has is not None and scope not in has)
     if lacking:
-        return CredentialsError(
+        return data, CredentialsError(
             f"the Slack bot token lacks the scope(s) {', '.join(lacking)} that the configured features need",
             "add them under OAuth & Permissions → Bot Token Scopes in the Slack app's settings, then reinstall "
             "the app to the workspace",
         )
     found = app.services.credentials.origin(SLACK_TOKEN) is not None
     if has is None and unchecked is not None and found and app.settings.backend != "local":
-        return CredentialsError(
+        return data, CredentialsError(
             f"the Slack bot token's scopes could not be checked: {unchecked.message}", unchecked.hint
         )
-    return None
+    return data, None
 
 
 def token_scopes(app: AppContext) -> tuple[frozenset[str] | None, RolebotError | None]:

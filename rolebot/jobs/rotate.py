@@ -4,15 +4,17 @@ The reads run at the same time (members ∥ calendar events ∥ the standup). Th
 planned: the state first (the rotation for the coming handoff), then each step that follows
 from the rotated state. A dry run stops there. Otherwise the state is written first, and that
 write gates the rest: a standup or a calendar describing a rotation that is not recorded would
-be wrong. Then the other steps are applied at the same time. Each step reports on its own line;
-one that fails does not stop the others, and a re-run finishes what is missing without
-repeating what is done.
+be wrong. Then the other steps are applied at the same time, but for one that acts on what
+another wrote (`after`: the messages to whoever's dates the calendar moved), which follows it.
+Each step reports on its own line; one that fails does not stop the others, and a re-run
+finishes what is missing without repeating what is done.
 
 A step is a planner (from `Planning`) and an applier (for its plan). Another step is one more
 `Step` in `AFTER_STATE`: its plan is then in `RotateRun.plans`, and its line in `RotateRun.steps`.
 A step may belong to some roles only (`wanted`: the Slack steps of `rolebot.jobs.slack_steps`,
 for the roles that configure them), or be turned off by a role's config with a line saying so
-(`unused`: the standup of a role without Geekbot).
+(`unused`: the standup of a role without Geekbot). A step that waits for another (`after`) is
+turned off with it.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from rolebot.apply import apply_replan, apply_standup
 from rolebot.errors import RolebotError, RotationError
 from rolebot.events import CalendarView
 from rolebot.jobs import slack_steps as slack
+from rolebot.jobs.moved import DatesMoved, tell_moved
 from rolebot.jobs.steps import StepLog, StepResult
 from rolebot.notify import send_notice, set_group
 from rolebot.reads import Reads, current_handoff, read_services, role_and_state, through
-from rolebot.replan import MemberDates, ReplanPlan, plan_replan
+from rolebot.replan import ReplanPlan, plan_replan
 from rolebot.rotation import PlanInputs, RotationPlan, Source, already_rotated, plan_rotation, resolve_person
 from rolebot.series import horizon_range
 from rolebot.settings import shown
@@ -90,6 +93,15 @@ def _never(role: RoleConfig) -> str | None:
 
 
 @dataclass(frozen=True)
+class After(Generic[P]):
+    """The step whose write another step's waits for, and what the other step's plan becomes
+    once that write is done (given its result)."""
+
+    step: str
+    then: Callable[[P, StepResult | None], P]
+
+
+@dataclass(frozen=True)
 class Step(Generic[P]):
     """One line of the job: a planner, and an applier that returns what it did, for people."""
 
@@ -102,6 +114,15 @@ class Step(Generic[P]):
     """Whether the role has the step at all (a Slack step the role does not configure has no line)."""
     unused: Callable[[RoleConfig], str | None] = _never
     """Why the role's config turns the step off (its line), or None when it runs."""
+    after: After[P] | None = None
+    """The step whose write this one acts on: it runs once that one is done."""
+
+    def write(self, app: AppContext, plan: P, log: StepLog) -> Callable[[], str]:
+        """Apply the plan; for a step that waits for another, the plan as that one's result leaves it."""
+        after = self.after
+        if after is None:
+            return partial(self.apply, app, plan)
+        return lambda: self.apply(app, after.then(plan, log.result(after.step)))
 
 
 # --- state: rotate for the coming handoff; its write gates every other step --------------------
@@ -193,6 +214,11 @@ def plan_calendar(planning: Planning) -> ReplanPlan:
     return made
 
 
+def plan_dates_moved(planning: Planning) -> DatesMoved:
+    """A message to each member whose turns the calendar's replan moves (not new turns)."""
+    return DatesMoved(plan_calendar(planning))
+
+
 def _no_geekbot(role: RoleConfig) -> str | None:
     if role.geekbot is not None:
         return None
@@ -206,7 +232,15 @@ CALENDAR = Step("calendar", "no events added (--no-calendar)", plan_calendar, ap
 ONCALL = Step("on-call group", "left alone", slack.plan_oncall, set_group, wanted=slack.has_group)
 ANNOUNCE = Step("announce", "nothing posted", slack.plan_announce, send_notice, wanted=slack.has_announcement)
 DM = Step("dm", "nothing sent", slack.plan_dm, send_notice, wanted=slack.has_welcome)
-AFTER_STATE: tuple[Step[Any], ...] = (STANDUP, CALENDAR, ONCALL, ANNOUNCE, DM)
+DATES_MOVED = Step(
+    "dates moved",
+    "nothing sent (--no-calendar)",
+    plan_dates_moved,
+    tell_moved,
+    wanted=slack.tells_moved_dates,
+    after=After(CALENDAR.name, DatesMoved.following),
+)
+AFTER_STATE: tuple[Step[Any], ...] = (STANDUP, CALENDAR, ONCALL, ANNOUNCE, DM, DATES_MOVED)
 
 
 @dataclass(frozen=True)
@@ -230,13 +264,6 @@ class RotateRun:
     def failed(self) -> tuple[str, ...]:
         return tuple(step.name for step in self.steps if not step.ok)
 
-    @property
-    def date_changes(self) -> tuple[MemberDates, ...]:
-        """Per member still in the group, the handoffs this run's replan gives or takes from them
-        (moved turns only, not new events): whom to tell their dates moved."""
-        plan = self.plan(CALENDAR)
-        return plan.dates_by_member() if plan is not None else ()
-
 
 def run_rotate(
     options: RotateOptions, app: AppContext, *, on_planned: Callable[[RotateRun], None] | None = None
@@ -258,7 +285,7 @@ def run_rotate(
     plans: dict[str, object] = {}
 
     def plan(step: Step[Any], planning: Planning) -> None:
-        if step.name in options.skip:
+        if step.name in options.skip or (step.after is not None and step.after.step in options.skip):
             log.done(step.name, step.skipped)
             return
         off = step.unused(role)
@@ -281,6 +308,10 @@ def run_rotate(
         on_planned(run)
     if options.dry_run:
         return run
-    steps = (STATE, *after)
-    log.apply({s.name: partial(s.apply, app, plans[s.name]) for s in steps if s.name in plans}, first=STATE.name)
+    steps = [step for step in (STATE, *after) if step.name in plans]
+    log.apply(
+        {step.name: step.write(app, plans[step.name], log) for step in steps},
+        first=STATE.name,
+        after={step.name: step.after.step for step in steps if step.after is not None},
+    )
     return replace(run, steps=log.results)

@@ -30,12 +30,21 @@ def read_role(
     app: AppContext, role: RoleConfig, team: TeamState, *, also: Iterable[date] = (), standup: bool = False
 ) -> Reads:
     """The group and the role's events from the current turn to the horizon (and past it to the
-    turns of `also`, dates named on the command line), and the standup if asked."""
+    turns of `also`, dates named on the command line), and the standup if asked. The messenger
+    too, when the role tells members whose dates move (`slack.dm`)."""
     handoff = current_handoff(app, role)
     _, last = horizon_range(role, handoff)
     reach = max([last, *(dates.shift(day, role, role.tenure) for day in also)])
     window = (dates.shift(handoff, role, -role.tenure), through(reach))
-    return read_services(app, role, members=True, events=window, standup=standup, standup_id=team.standup_id(role))
+    return read_services(
+        app,
+        role,
+        members=True,
+        events=window,
+        standup=standup,
+        standup_id=team.standup_id(role),
+        messenger=role.slack.dm,
+    )
 
 
 def rotated_for(role: RoleConfig, team: TeamState) -> date | None:

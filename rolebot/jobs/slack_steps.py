@@ -4,7 +4,9 @@ asks for it:
 
 * **on-call group** (`oncall_usergroup`) — the group's members become everyone serving;
 * **announce** (`announce_channel`) — the handoff posted in the channel, once per handoff;
-* **dm** (`dm = true`) — a direct message to whoever starts, once per handoff.
+* **dm** (`dm = true`) — a direct message to whoever starts, once per handoff;
+* **dates moved** (`dm = true`) — a message to each member whose turns the calendar's replan moved
+  (`rolebot.jobs.moved`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ def has_announcement(role: RoleConfig) -> bool:
 
 
 def has_welcome(role: RoleConfig) -> bool:
+    return role.slack.dm
+
+
+def tells_moved_dates(role: RoleConfig) -> bool:
     return role.slack.dm
 
 

@@ -1,11 +1,12 @@
 """The README's *Use rolebot for your team* runs as written, in a new repository made from this one:
 step 2 (the config from the example, the demo team's files removed), step 5 (`doctor`) and step 6
-(`init`, then the first `rotate`), against the fake Slack and Google on real sockets. Step 4's sops
-commands run in tests/test_secrets_docs.py (every sops block of the README does); here the
-credentials come from the environment. The samples the section shows agree with what runs.
+(`init`, then the first `rotate`), against the fake Slack and Google on real sockets. Step 1's
+`uv tool install` is not run (tests/docs.py's `NOT_RUN` says why); step 4's sops commands run in
+tests/test_secrets_docs.py (every sops block of the README does); here the credentials come from
+the environment. The samples the section shows are what the commands print, in a terminal.
 
-`uv run` is played by a stand-in that runs its command from this environment (as in
-tests/test_secrets_docs.py); `ROLEBOT_TODAY` pins the date."""
+`uv run` is played by a stand-in that runs its command from this environment (tests/docs.py);
+`ROLEBOT_TODAY` pins the date."""
 
 from __future__ import annotations
 
@@ -13,12 +14,23 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, read_json
+from tests.docs import (
+    BASH,
+    Block,
+    assert_shows,
+    command_lines,
+    in_terminal,
+    not_run,
+    readme_blocks,
+    stand_in_for_uv,
+    transcript,
+    uses_sops,
+)
 from tests.fakes.geekbot import FakeGeekbot
 from tests.fakes.google import FakeGoogle
 from tests.fakes.server import FakeServer
@@ -26,31 +38,16 @@ from tests.fakes.slack import TOKEN, UserGroup, demo_workspace
 
 pytestmark = pytest.mark.slow
 
-BASH = shutil.which("bash") or "/bin/bash"
 GIT = shutil.which("git") or "/usr/bin/git"
-UV = """#!/bin/sh
-[ "$1" = run ] || {{ echo "only 'uv run' is expected" >&2; exit 1; }}
-shift
-PATH="{bin}:$PATH" exec "$@"
-"""
-SECTION = "## Use rolebot for your team"
+SECTION = "Use rolebot for your team"
 ONCALL = ["U05ADA1234", "U05BRU5678", "U05CHE9012", "U05DAN3456"]  # Ada, Bruno, Chen, Dana
+EMAIL = "rolebot@team-roles-4711.iam.gserviceaccount.com"  # the service account the samples show
 
 
 def section() -> str:
     text = (REPO / "README.md").read_text()
-    start = text.index(SECTION)
-    return text[start : text.index("\n## ", start + len(SECTION))]
-
-
-def blocks(kind: str) -> list[str]:
-    """The section's ```kind blocks, their indentation removed."""
-    found = re.findall(r"^( *)```(\w*)\n(.*?)^ *```", section(), flags=re.MULTILINE | re.DOTALL)
-    return [
-        "".join(line[len(indent) :] for line in body.splitlines(keepends=True))
-        for indent, language, body in found
-        if language == kind
-    ]
+    start = text.index(f"## {SECTION}")
+    return text[start : text.index("\n## ", start + 1)]
 
 
 def step(number: int) -> str:
@@ -77,47 +74,49 @@ def new_repository(target: Path) -> None:
     subprocess.run([*git, "commit", "-qm", "from the template"], cwd=target, check=True)
 
 
-def run(block: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run(block: Block, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [BASH, "-e", "-o", "pipefail", "-c", block], cwd=cwd, env=env, capture_output=True, text=True, check=False
+        [BASH, "-e", "-o", "pipefail", "-c", block.text], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
-    assert done.returncode == 0, f"{block}\n{done.stdout}\n{done.stderr}"
+    assert done.returncode == 0, f"{block.where}\n{done.stdout}\n{done.stderr}"
     return done
 
 
-def rows(text: str) -> list[tuple[str, str, str]]:
-    """(mark, service, check) of each row of a `doctor` table."""
-    found = re.findall(r"^ *([✓✗–]) +(Slack|Google Calendar|Geekbot) +(\S+(?: \S+)*?) {2,}", text, flags=re.MULTILINE)
-    return [(mark, service, check) for mark, service, check in found]
-
-
 def test_a_team_s_first_steps_run_as_written(tmp_path: Path) -> None:
+    """Each ```bash block of the section in order (step 1's, which `NOT_RUN` lists, and step 4's,
+    which uses sops, aside); then the commands its samples show, each in a terminal, printing what
+    the sample shows."""
     repo = tmp_path / "team-roles"
     new_repository(repo)
     tools = tmp_path / "tools"
-    tools.mkdir()
-    (tools / "uv").write_text(UV.format(bin=Path(sys.executable).parent))
-    (tools / "uv").chmod(0o755)
-    config, _sops, doctor, start = blocks("bash")
-    samples = blocks("")
+    stand_in_for_uv(tools)
+    bash = readme_blocks(SECTION, "bash")
+    install, config, sops, doctor, start = bash
+    assert all(not_run(command) for command in command_lines(install))
+    assert uses_sops(sops)
+    samples = [shown for block in readme_blocks(SECTION, "") for shown in transcript(block)]
     slack, google, geekbot = demo_workspace(), FakeGoogle(), FakeGeekbot()
+    slack.team_name = "Example Team"
     slack.groups.append(UserGroup("S05ONCALL1", "oncall", "On call", list(ONCALL)))
     with FakeServer(slack) as slack_server, google.serve() as google_server, FakeServer(geekbot) as geekbot_server:
-        key = tmp_path / "service-account.json"
-        key.write_text(json.dumps(google.key_for(google_server)))
+        key = {**google.key_for(google_server), "client_email": EMAIL}
+        google.trust_key(key)
+        google.share(EMAIL, "writer")
+        (tmp_path / "service-account.json").write_text(json.dumps(key))
         env = {
             "PATH": f"{tools}:/usr/bin:/bin",
             "HOME": str(tmp_path / "home"),
-            "COLUMNS": "100",
+            "TERM": "xterm",
             "NO_COLOR": "1",
             "ROLEBOT_TODAY": "2026-11-25",
             "ROLEBOT_SLACK_TOKEN": TOKEN,
             "ROLEBOT_SLACK_API_URL": f"{slack_server.url}/api/",
             "ROLEBOT_CALENDAR_ID": google.calendar_id,
-            "ROLEBOT_GOOGLE_CREDENTIALS": str(key),
+            "ROLEBOT_GOOGLE_CREDENTIALS": str(tmp_path / "service-account.json"),
             "ROLEBOT_GOOGLE_API_URL": google_server.url,
             "ROLEBOT_GEEKBOT_API_URL": geekbot_server.url,
         }
+        hosts = {slack_server.url: "slack.com", google_server.url: "www.googleapis.com"}
 
         written = run(config, repo, env)  # step 2
         assert "✓ rolebot.toml is valid: 1 role (on-call)" in written.stdout
@@ -125,12 +124,20 @@ def test_a_team_s_first_steps_run_as_written(tmp_path: Path) -> None:
         assert (repo / "rolebot.toml").read_bytes() == (REPO / "rolebot.example.toml").read_bytes()
         assert not (repo / "state" / "team-roles.json").exists()
 
-        checked = run(doctor, repo, env)  # step 5
-        assert checked.stderr.endswith("✓ ready: 5 checks passed, 1 not checked\n")
-        [shown] = [sample for sample in samples if sample.startswith("$ rolebot doctor")]
-        assert rows(checked.stdout) == rows(shown)
+        [doctor_sample] = [shown for shown in samples if shown.command == "rolebot doctor"]
+        assert [f"uv run {doctor_sample.command}"] == command_lines(doctor)  # step 5, as its sample shows
+        checked = in_terminal(command_lines(doctor)[0], repo, env, hosts=hosts)
+        assert checked.returncode == 0, checked
+        assert_shows(checked, doctor_sample.output, doctor.where)
 
-        started = run(start, repo, env)  # step 6
+        *before, last = command_lines(start)  # step 6: the last command is the one its sample shows
+        for command in before:
+            ran = in_terminal(command, repo, env, hosts=hosts)
+            assert ran.returncode == 0, ran
+        [rotate_sample] = [shown for shown in samples if shown.command == last.removeprefix("uv run ")]
+        rotated = in_terminal(last, repo, env, hosts=hosts)
+        assert rotated.returncode == 0, rotated
+        assert_shows(rotated, rotate_sample.output, start.where)
         assert geekbot_server.recorder.requests == []
     state = read_json(repo / "state" / "team-roles.json")
     assert state == {
@@ -138,9 +145,6 @@ def test_a_team_s_first_steps_run_as_written(tmp_path: Path) -> None:
         "last_rotated": {"on_call": "2026-11-30"},
         "notified": {"on_call": {"dm": "2026-11-30"}},
     }
-    [shown] = [sample for sample in samples if sample.startswith("$ rolebot rotate on-call")]
-    marks = [line for line in started.stderr.splitlines() if line.startswith(("✓", "✗"))]
-    assert marks[-4:] == [line for line in shown.splitlines() if line.startswith(("✓", "✗"))]
     assert [p.asked for p in slack.posts] == ["U05CHE9012"]  # the direct message, once
     assert len(google.events()) == 26
     assert "support-triager.yaml" in step(6)

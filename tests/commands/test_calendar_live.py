@@ -188,7 +188,7 @@ def test_calendar_bulk_twice_creates_each_event_once(
     # Without --start a run first fills the series' gaps (here 25 November, the current pair's
     # start), and only a series without gaps is extended after its last event: still one per date.
     third = rolebot(*args, env=env)
-    assert "filling 1 gap(s) from 2026-11-25 to 2026-11-25" in " ".join(third.stdout.split())
+    assert "filling 1 gap(s) from 2026-11-25 to 2026-11-25" in " ".join(third.stderr.split())
     fourth = rolebot(*args, env=env)
     assert (third.exit_code, fourth.exit_code) == (0, 0)
     starts = [start for start, _ in triager_events(google)]

@@ -27,13 +27,13 @@ def test_weekly_role_moved_to_mondays(rotated: Path, tmp_path: Path, rolebot: In
     schedule = rolebot("--today", "2026-12-03", "schedule", "support-triager", "-n", "2")
     assert schedule.exit_code == 0, schedule.output
     assert "2026-12-07   Dana Kowalski (U05DAN3456)   Chen Wei (U05CHE9012)" in schedule.stdout
-    assert "the series moves to Mondays" in flat(schedule.stdout)
+    assert "the series moves to Mondays" in flat(schedule.stderr)
     assert "the state was last rotated for 2026-12-02, not a handoff day: read as Monday 30 November 2026" in flat(
-        schedule.stdout
+        schedule.stderr
     )
     rotate = rolebot("--today", "2026-12-03", "rotate", "support-triager")
     assert rotate.exit_code == 0, rotate.output
-    assert "the series moves to Mondays" in flat(rotate.stdout)
+    assert "the series moves to Mondays" in flat(rotate.stderr)
     assert "✓ state: rotated for Monday 7 December 2026: Dana Kowalski comes in, Chen Wei stays on" in rotate.stderr
     assert read_json(rotated / "team-roles.json")["last_rotated"]["support_triager"] == "2026-12-07"
     again = rolebot("--today", "2026-12-03", "rotate", "support-triager")
@@ -46,7 +46,7 @@ def test_monthly_role_moved_to_the_15th(rotated: Path, tmp_path: Path, rolebot: 
     assert schedule.exit_code == 0, schedule.output
     assert "2026-12-15" in schedule.stdout
     assert "2027-01-15" in schedule.stdout
-    assert "the series moves to the 15th" in flat(schedule.stdout)
+    assert "the series moves to the 15th" in flat(schedule.stderr)
     rotate = rolebot("--today", "2026-12-03", "rotate", "meeting-facilitator", "--dry-run")
     assert rotate.exit_code == 0, rotate.output
     assert "handoff Tuesday 15 December 2026" in rotate.stdout

@@ -4,6 +4,8 @@ one fault at a time — each is one ✗ row naming the fix, the exit code is 1, 
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from tests.conftest import Invoke, one_error_line
+from tests.conftest import TEAM_CONFIG, Invoke, one_error_line
+from tests.docs import assert_shows, in_terminal, readme_blocks, transcript
 from tests.fakes.geekbot import DEMO_KEY, FakeGeekbot
 from tests.fakes.google import FakeGoogle, load_test_key
 from tests.fakes.server import FakeServer, closed_port_url
@@ -352,3 +355,22 @@ def test_doctor_as_the_workflow_runs_it_with_the_secrets_sops_encrypted(
     assert result.stderr.endswith("✓ ready: 8 checks passed\n")
     for secret in services.secrets():
         assert secret not in result.output
+
+
+@pytest.mark.slow
+def test_the_readme_sample_is_what_doctor_prints(services: Services, tmp_path: Path) -> None:
+    """The README's `doctor` sample, as written, for this repository's roles with the calendar shared
+    read-only — in a terminal as wide as the README's samples."""
+    [block] = readme_blocks("`rolebot doctor [ROLE] [--json]`")
+    [shown] = transcript(block)
+    shutil.copy(TEAM_CONFIG, tmp_path / "rolebot.toml")
+    services.slack.team_name = "Example Team"  # the names the sample shows
+    services.geekbot.team = {"id": 456, "name": "Example Team"}
+    key = {**services.key, "client_email": "rolebot@team-roles-4711.iam.gserviceaccount.com"}
+    (tmp_path / "key.json").write_text(json.dumps(key))
+    services.google.trust_key(key)
+    services.google.share(key["client_email"], "reader")
+    env = {**services.env, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "NO_COLOR": "1", "TERM": "xterm"}
+    ran = in_terminal(shown.command, tmp_path, env)
+    assert ran.returncode == 1, ran
+    assert_shows(ran, shown.output, block.where)

@@ -148,12 +148,12 @@ def test_an_unmatchable_leaving_member_is_a_warning_shown_by_the_stored_name(tea
     schedule = rolebot("--today", MONDAY, "schedule", "support-triager", "-n", "1")
     assert schedule.exit_code == 0, schedule.output
     assert "2026-12-02   Chen Wei (U05CHE9012)   Yuvi (no Slack ID yet)   from the state" in schedule.stdout
-    assert warning in " ".join(schedule.stdout.split())
+    assert warning in " ".join(schedule.stderr.split())
     assert rolebot("--today", MONDAY, "rotate", "support-triager", "--no-calendar").exit_code == 0
     rotate = rolebot("--today", NEXT_MONDAY, "rotate", "support-triager", "--dry-run")
     assert rotate.exit_code == 0, rotate.output
     assert "current    Yuvi (no Slack ID yet)" in rotate.stdout
-    assert warning in " ".join(rotate.stdout.split())
+    assert warning in " ".join(rotate.stderr.split())
     assert "Error" not in rotate.stderr
 
 

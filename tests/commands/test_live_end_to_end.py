@@ -253,7 +253,7 @@ def test_ten_weekly_runs_all_live_keep_everything_in_step(live: Live, rolebot: I
     assert preview.exit_code == 0, preview.output
     assert live.standups() == []
     assert live.google.batch_sizes == []
-    assert "would create the standup SupportTriagerStandup" in preview.stdout
+    assert "would create the standup SupportTriagerStandup" in preview.stderr
     for week in range(10):
         today = MONDAY + timedelta(weeks=week)
         result = live.run(rolebot, "rotate", "support-triager", today=today)

@@ -148,7 +148,7 @@ def test_a_swap_in_the_local_calendar_is_honoured(demo: Path, rolebot: Invoke) -
     ics.write_text(text)
     result = rolebot("--today", monday(1), "rotate", "support-triager")
     assert result.exit_code == 0
-    assert "the calendar names Farah Haddad for 2026-12-09 (a swap: round robin gives Dana Kowalski)" in result.stdout
+    assert "the calendar names Farah Haddad for 2026-12-09 (a swap: round robin gives Dana Kowalski)" in result.stderr
     assert read_json(demo / "team-roles.json")["support_triager"]["incoming"]["name"] == "Farah Haddad"
 
 
@@ -168,7 +168,7 @@ def test_standup_dry_run_shows_the_message_and_fields(demo: Path, rolebot: Invok
     assert "Hi Bruno!" in result.stdout
     assert "#support-freshdesk" in result.stdout
     assert "Bruno Silva (U05BRU5678), Chen Wei (U05CHE9012)" in result.stdout
-    assert "would create the standup SupportTriagerStandup (it runs weekly on Wed)" in result.stdout
+    assert "would create the standup SupportTriagerStandup (it runs weekly on Wed)" in result.stderr
 
 
 def test_calendar_bulk_needs_confirmation_and_never_duplicates(demo: Path, rolebot: Invoke) -> None:
@@ -197,7 +197,7 @@ def test_calendar_bulk_from_a_start_date_with_a_member(demo: Path, rolebot: Invo
         "calendar", "bulk", "support-triager", "-n", "2", "--start", "2027-01-04", "--member", "dana", "--yes"
     )
     assert result.exit_code == 0, result.output
-    assert "2027-01-04 is not a handoff day: starting on Wednesday 6 January 2027 instead" in result.stdout
+    assert "2027-01-04 is not a handoff day: starting on Wednesday 6 January 2027 instead" in result.stderr
     assert "2027-01-06   2027-01-20   Dana Kowalski (U05DAN3456)" in result.stdout
     unknown = rolebot("calendar", "bulk", "support-triager", "--member", "Zed", "--yes")
     assert unknown.exit_code == 2
@@ -291,7 +291,7 @@ def test_schedule_table_and_json(demo: Path, rolebot: Invoke) -> None:
 def test_the_retired_role_starts_from_the_first_member_when_nobody_is_known(demo: Path, rolebot: Invoke) -> None:
     result = rolebot("--today", "2026-12-27", "rotate", "meeting-facilitator", "--dry-run")
     assert result.exit_code == 0
-    assert "no previous member is known: starting from the first in rotation order" in result.stdout
+    assert "no previous member is known: starting from the first in rotation order" in result.stderr
 
 
 def test_every_command_has_help(rolebot: Invoke) -> None:
@@ -343,10 +343,10 @@ def test_calendar_bulk_rerun_after_a_partial_failure_finishes_with_exactly_n_eve
     assert ics.read_text().count("BEGIN:VEVENT") == 3
     again = rolebot(*bulk)
     assert again.exit_code == 0, again.output
-    assert "filling 2 gap(s) from 2026-12-09 to 2026-12-23 before extending it" in " ".join(again.stdout.split())
+    assert "filling 2 gap(s) from 2026-12-09 to 2026-12-23 before extending it" in " ".join(again.stderr.split())
     assert "✓ calendar: 2 created" in again.stderr
     starts = sorted(line.split(":")[1] for line in ics.read_text().splitlines() if line.startswith("DTSTART"))
     assert starts == ["20261125", "20261202", "20261209", "20261216", "20261223"]
     extended = rolebot(*bulk)
-    assert "the series has no gaps: extending it after its last event (2026-12-23)" in extended.stdout
+    assert "the series has no gaps: extending it after its last event (2026-12-23)" in extended.stderr
     assert ics.read_text().count("BEGIN:VEVENT") == 10

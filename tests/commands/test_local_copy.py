@@ -16,6 +16,7 @@ import pytest
 from rolebot.context import AppContext
 from rolebot.settings import GlobalOptions
 from tests.conftest import REPO, Invoke, read_json
+from tests.docs import command_lines, readme_blocks
 
 LOCAL = "state/team-roles.local.json"
 GIT = shutil.which("git") or "/usr/bin/git"
@@ -94,8 +95,8 @@ def test_the_readme_s_first_command_leaves_a_fresh_clone_clean(tmp_path: Path) -
     """The repository's files (those git tracks, or would once added) in a new git repository, then the
     README's first command, twice (run by this environment's Python rather than `uv run`): `git status`
     shows nothing."""
-    readme = (REPO / "README.md").read_text()
-    assert "uv run rolebot rotate support-triager   # the weekly job" in readme.split("## The commands")[0]
+    [quick_start] = readme_blocks("Quick start", "bash")
+    assert command_lines(quick_start)[0].startswith("uv run rolebot rotate support-triager ")
     tracked = subprocess.run(
         [GIT, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=REPO,

@@ -57,6 +57,7 @@ def test_a_one_role_team_from_the_example_runs_init_rotate_schedule_and_history(
         "✓ standup: none: On-call engineer runs without Geekbot (no standup settings)",
         "✓ calendar: 26 created; the series reaches 2027-05-24",
         "✓ dm: the direct message for Monday 30 November 2026 shown above (local backend: nothing sent)",
+        "✓ dates moved: nobody's turns changed: no messages",
     ]
     assert "Hi Chloé! :wave: Your turn as On-call engineer starts on Monday 30 November 2026." in " ".join(
         rotate.stdout.split()

@@ -124,7 +124,7 @@ def test_a_leaver_inside_the_freeze_window_is_replaced_and_the_rest_of_the_windo
     assert "Chen" not in [name for day, name in after.items() if day >= date(2026, 12, 2)]
     snapshot = backend.snapshot()
     again = replan(rolebot, backend)
-    assert "nothing to move or create" in again.stdout
+    assert "nothing to move or create" in again.stderr
     assert backend.snapshot() == snapshot
     # The state follows: it was rotated for 2 December, whose turn moved.
     assert read_json(backend.state / "team-roles.json")["support_triager"]["incoming"]["id"] == after_id(after)
@@ -176,7 +176,7 @@ def test_a_pinned_event_naming_a_leaver_warns_and_blocks_only_its_own_handoff(
     set_group(backend.state, [ADA, BRUNO, CHEN, DANA, FARAH])  # who then left
     result = replan(rolebot, backend)
     assert "warning: calendar event 'Support Triager: Emeka' on 2026-12-23 names 'Emeka'" in " ".join(
-        result.stdout.split()
+        result.stderr.split()
     )
     assert served(backend)[date(2026, 12, 23)] == "Emeka"
     blocked = rolebot("--today", "2026-12-21", "rotate", TRIAGER, env=backend.env)
@@ -201,7 +201,7 @@ def test_swap_previews_then_trades_two_turns_once(rolebot: Invoke, backend: Back
     assert {d for d in after if after[d] != before[d]} == {a, b}
     snapshot = backend.snapshot()
     again = run(rolebot, backend, "swap", TRIAGER, b.isoformat(), a.isoformat())
-    assert "already swapped: nothing to do" in again.stdout  # type: ignore[attr-defined]
+    assert "already swapped: nothing to do" in again.stderr  # type: ignore[attr-defined]
     assert backend.snapshot() == snapshot
     replan(rolebot, backend)
     assert served(backend) == after  # pinned: the replan moves neither
@@ -221,7 +221,7 @@ def test_cover_of_the_handoff_last_rotated_for_moves_the_state_and_the_standup(
     assert read_json(backend.state / "team-roles.json")["support_triager"]["incoming"]["name"] == "Farah Haddad"
     assert "Hi Farah!" in done.stdout  # type: ignore[attr-defined]
     again = run(rolebot, backend, "cover", TRIAGER, "2026-12-02", "--by", "U05FAR2345")
-    assert "already covers" in again.stdout  # type: ignore[attr-defined]
+    assert "already covers" in again.stderr  # type: ignore[attr-defined]
 
 
 def test_away_trades_the_absent_turn_and_removing_it_restores_the_calendar(rolebot: Invoke, backend: Backend) -> None:

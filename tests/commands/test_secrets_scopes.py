@@ -82,11 +82,11 @@ def test_without_a_usable_token_or_with_the_local_backend_slack_is_not_asked(
     (tmp_path / "rolebot.toml").write_text(SLACK_ROLE)
     local = rolebot("--backend", "local", "secrets", "check", env=env)
     assert local.exit_code == 0, local.output
-    assert "the token's scopes were not checked: --backend local" in local.stdout
+    assert "the token's scopes were not checked: --backend local" in local.stderr
     assert "chat:write support-triager: announce_channel, support-triager: dm not checked" in table(local)
     no_token = rolebot("secrets", "check", env={"ROLEBOT_SLACK_API_URL": env["ROLEBOT_SLACK_API_URL"]})
     assert no_token.exit_code == 0, no_token.output
-    assert "the token's scopes were not checked: no Slack bot token" in no_token.stdout
+    assert "the token's scopes were not checked: no Slack bot token" in no_token.stderr
     assert fake.calls == []
 
 

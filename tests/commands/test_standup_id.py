@@ -127,7 +127,7 @@ def test_a_dry_run_says_it_would_record_the_id_and_writes_nothing(
     result = rolebot("standup", "support-triager", "--dry-run", env=env)
 
     assert result.exit_code == 0, result.output
-    assert f"would record its ID {standup['id']} in the state" in result.stdout
+    assert f"would record its ID {standup['id']} in the state" in result.stderr
     assert (demo / "team-roles.json").read_bytes() == before
 
 
@@ -263,7 +263,7 @@ def test_duplicates_the_key_owner_made_are_deleted_keeping_the_oldest(
     preview = rolebot("standup", "support-triager", "--dry-run", env=env)
 
     assert preview.exit_code == 0, preview.output
-    assert f"would delete 2 newer duplicate(s) (id {newer}), keeping id {made[0]['id']}" in preview.stdout
+    assert f"would delete 2 newer duplicate(s) (id {newer}), keeping id {made[0]['id']}" in preview.stderr
     assert len(fake.named(NAME)) == 3
 
     result = rolebot("standup", "support-triager", env=env)

@@ -157,14 +157,14 @@ def test_dry_run_shows_the_standup_and_sends_nothing(
     [row] = [line for line in result.stdout.splitlines() if "participants" in line]
     assert DEMO_OWNER in row
     assert BRUNO in row.split(DEMO_OWNER)[0]  # the incoming member, then the standup manager
-    assert f"would create the standup {NAME} (it runs weekly on Wed)" in result.stdout
+    assert f"would create the standup {NAME} (it runs weekly on Wed)" in result.stderr
     assert writes(server) == []
 
     fake.seed(name=NAME, users=[ADA, DEMO_OWNER], questions=[{"question": "Hi Ada!"}])
     update = rolebot("standup", "support-triager", "--dry-run", env=env)
 
     assert update.exit_code == 0, update.output
-    assert f"would update participants, question of the standup {NAME}, keeping its schedule" in update.stdout
+    assert f"would update participants, question of the standup {NAME}, keeping its schedule" in update.stderr
     assert writes(server) == []
     assert fake.named(NAME)[0]["questions"][0]["text"] == "Hi Ada!"
 

@@ -96,6 +96,7 @@ def test_a_run_sets_the_group_announces_and_sends_the_dm_and_a_rerun_sends_nothi
         "✓ on-call group: @support-triager-oncall set to Chen Wei, Bruno Silva (1 added, 1 removed)",
         f"✓ announce: posted the announcement for Wednesday 2 December 2026 to #support-freshdesk (ts {post.ts})",
         "✓ dm: sent Chen Wei the direct message for Wednesday 2 December 2026",
+        "✓ dates moved: nobody's turns changed: no messages",
     ]
     assert workspace.oncall() == ["U05CHE9012", "U05BRU5678"]
     assert workspace.channel_posts() == [
@@ -114,6 +115,7 @@ def test_a_run_sets_the_group_announces_and_sends_the_dm_and_a_rerun_sends_nothi
         "✓ on-call group: @support-triager-oncall already has Chen Wei, Bruno Silva: nothing sent",
         "✓ announce: the announcement for Wednesday 2 December 2026 was sent already: nothing sent",
         "✓ dm: the direct message for Wednesday 2 December 2026 was sent already: nothing sent",
+        "✓ dates moved: nobody's turns changed: no messages",
     ]
     assert len(workspace.slack.posts) == 2
     assert len(workspace.slack.updates) == 1
@@ -141,7 +143,7 @@ def test_a_dry_run_shows_each_message_and_the_members_and_sends_nothing(workspac
     assert "Slack post to #support-freshdesk" in out
     assert "<@U05CHE9012> is our Support Triager" in out
     assert "Slack direct message to Chen Wei (U05CHE9012)" in out
-    assert "would send the announcement for Wednesday 2 December 2026, once: the state records it" in out
+    assert "would send the announcement for Wednesday 2 December 2026, once: the state records it" in preview.stderr
     assert workspace.slack.posts == []
     assert workspace.slack.updates == []
     assert "chat.postMessage" not in workspace.slack.calls
@@ -186,9 +188,9 @@ def test_an_unknown_group_fails_that_step_only(workspace: Workspace, rolebot: In
         f"@meeting-facilitators, @{ONCALL}, @support-triagers) — check the handle (Slack → People → User groups) "
         "or the role's slack.oncall_usergroup in rolebot.toml"
     )
-    assert [line[:2] for line in lines] == ["✓ ", "✓ ", "✓ ", "✗ ", "✓ ", "✓ "]
+    assert [line[:2] for line in lines] == ["✓ ", "✓ ", "✓ ", "✗ ", "✓ ", "✓ ", "✓ "]
     assert len(workspace.slack.posts) == 2
-    assert "Error: 1 of 6 steps failed (on-call group)" in result.stderr
+    assert "Error: 1 of 7 steps failed (on-call group)" in result.stderr
 
 
 def test_a_missing_scope_names_it(workspace: Workspace, rolebot: Invoke) -> None:
@@ -294,6 +296,7 @@ def test_a_state_write_that_fails_stops_the_slack_steps_too(workspace: Workspace
         "✗ on-call group: not done: same problem as the state step",
         "✗ announce: not done: same problem as the state step",
         "✗ dm: not done: same problem as the state step",
+        "✗ dates moved: not done: same problem as the state step",
     ]
     assert workspace.slack.posts == []
     assert workspace.slack.updates == []

@@ -103,3 +103,60 @@ def test_a_bug_in_a_write_is_not_a_step_failure() -> None:
 
     with pytest.raises(KeyError):
         log.apply({"standup": raising(KeyError("oops")), "calendar": lambda: "done"})
+
+
+def test_a_step_that_waits_for_another_runs_after_it_and_sees_its_result_while_the_rest_run_at_once() -> None:
+    log = StepLog(["state", "calendar", "dates moved", "announce"])
+    both_running = threading.Barrier(2, timeout=60)  # the calendar and the announcement overlap
+    seen: list[StepResult | None] = []
+
+    def calendar() -> str:
+        both_running.wait()
+        raise ServiceError("calendar", "1 event(s) not updated", "re-run")
+
+    def announce() -> str:
+        both_running.wait()
+        return "posted"
+
+    def moved() -> str:
+        seen.append(log.result("calendar"))
+        return "told Ada"
+
+    log.apply(
+        {"state": lambda: "rotated", "dates moved": moved, "calendar": calendar, "announce": announce},
+        first="state",
+        after={"dates moved": "calendar"},
+    )
+    assert [(r.name, r.ok) for r in seen if r is not None] == [("calendar", False)]  # ran after it, despite the failure
+    assert lines(log) == [
+        "✓ state: rotated",
+        "✗ calendar: calendar: 1 event(s) not updated — re-run",
+        "✓ dates moved: told Ada",
+        "✓ announce: posted",
+    ]
+
+
+def test_a_step_waiting_for_one_with_no_write_runs_with_the_others() -> None:
+    log = StepLog(["calendar", "dates moved"])
+    log.apply({"dates moved": lambda: f"calendar: {log.result('calendar')}"}, after={"dates moved": "calendar"})
+    assert lines(log) == ["✓ dates moved: calendar: None"]
+
+
+def test_a_failed_gate_fails_the_waiting_steps_too() -> None:
+    log = StepLog(["state", "calendar", "dates moved"])
+    full = ServiceError("state", "disk full", "free some space")
+    log.apply(
+        {"state": raising(full), "calendar": lambda: "done", "dates moved": lambda: "told"},
+        first="state",
+        after={"dates moved": "calendar"},
+    )
+    assert lines(log)[1:] == [
+        "✗ calendar: not done: same problem as the state step",
+        "✗ dates moved: not done: same problem as the state step",
+    ]
+
+
+def test_steps_waiting_for_each_other_in_a_circle_are_a_bug() -> None:
+    log = StepLog(["a", "b"])
+    with pytest.raises(ValueError, match="in a circle"):
+        log.apply({"a": lambda: "x", "b": lambda: "y"}, after={"a": "b", "b": "a"})

@@ -10,8 +10,8 @@ from rolebot.models import Member
 from rolebot.services.local.ics_store import IcsCalendar
 from rolebot.services.local.roster import LocalRoster
 from rolebot.services.local.terminal import TerminalNotifier
-from rolebot.standups import standup_spec
-from tests.helpers import ADA, BRUNO, CHEN, TRIAGER, listed
+from rolebot.standups import plan_standup, standup_spec
+from tests.helpers import ADA, BRUNO, CHEN, DANA, TRIAGER, listed
 
 
 def roster(tmp_path: Path, content: object) -> LocalRoster:
@@ -112,3 +112,23 @@ def test_terminal_notifier_shows_instead_of_sending() -> None:
     created = notifier.create_standup(spec)
     assert shown == [spec]
     assert created.standup.participants == (CHEN.id, ADA.id)
+
+
+def test_terminal_notifier_remembers_what_it_showed_once_the_command_succeeds(tmp_path: Path) -> None:
+    memory = tmp_path / "standups-shown.json"
+    spec = standup_spec(TRIAGER, [CHEN, BRUNO], ADA, date(2026, 12, 2))
+    failed = TerminalNotifier(lambda spec: None, memory)
+    failed.create_standup(spec)
+    assert failed.find_standup(spec.name).standup is not None  # within the run
+    assert not memory.exists()  # the command did not succeed: nothing is written
+    run = TerminalNotifier(lambda spec: None, memory)
+    run.create_standup(spec)
+    run.commit()
+    found = TerminalNotifier(lambda spec: None, memory).find_standup(spec.name).standup
+    assert found is not None
+    assert (found.id, found.participants, found.questions) == ("", (CHEN.id, ADA.id), (spec.question,))
+    assert plan_standup(spec, found).action == "unchanged"
+    later = standup_spec(TRIAGER, [DANA, CHEN], ADA, date(2026, 12, 9))
+    assert plan_standup(later, found).changed == ("participants", "question")
+    memory.write_text("{not json")
+    assert TerminalNotifier(lambda spec: None, memory).find_standup(spec.name).standup is None  # shown again

@@ -10,7 +10,7 @@ from rolebot.errors import ServiceError
 from rolebot.messaging import ChannelPost, Delivered, DirectMessage, GroupMembers, GroupOutcome
 from rolebot.models import Member
 from rolebot.outbox import Outbox
-from rolebot.render import unsent
+from rolebot.render_messages import unsent
 from rolebot.services.base import Messenger
 from rolebot.services.local.messenger import LocalMessenger
 

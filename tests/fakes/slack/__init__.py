@@ -97,6 +97,11 @@ class FakeSlack:
     channels: list[Channel] = field(default_factory=list)
     group_edits_restricted: bool = False
     """The workspace lets only admins change user groups: a bot gets `permission_denied`."""
+    dms_refused: dict[str, str] = field(default_factory=dict)
+    """User ID → the error Slack answers a direct message to them with (`restricted_action`, say:
+    the workspace does not let the app write to that person)."""
+    team_name: str = "Fake Team"
+    """The workspace's name, as `auth.test` gives it."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -214,7 +219,7 @@ class FakeSlack:
         return {
             "ok": True,
             "url": "https://fake-team.slack.com/",
-            "team": "Fake Team",
+            "team": self.team_name,
             "user": "rolebot",
             "team_id": TEAM,
             "user_id": BOT_USER,
@@ -356,6 +361,8 @@ class FakeSlack:
             user = self._user(asked)
             if user is None or user.deleted:
                 return _fail("channel_not_found")
+            if user.id in self.dms_refused:
+                return _fail(self.dms_refused[user.id])
             channel_id = "D" + user.id[1:]  # the app's direct-message conversation with them
         else:
             channel = next((c for c in self.channels if asked in {c.id, c.name, f"#{c.name}"}), None)
