@@ -18,10 +18,8 @@ at D is the first member, in rotation order cyclically after the owner at the pr
 handoff (a departed owner counts from where their name sorts, as `rotation.successor`),
 who serves no overlapping turn that is fixed (pinned, started or kept in the window: a kept away
 trade or substitute is served as it is, and so is one this plan decides for a frozen turn) and
-does not own the one just before. A planned turn kept beyond the window (a trade half whose
-other half a person pinned) stands outside that order: its owner and server are passed over for
-the turns it overlaps, and the round robin goes on past it from the owner before it. Absences
-never change an owner of a turn that is derived afresh, so an absence moves nobody's place.
+does not own the one just before. Absences never change an owner of a turn that is derived
+afresh, so an absence moves nobody's place.
 
 **Servers: the absence rule.** A turn's owner serves it, unless they are away on one of its
 days. Then the turn is *traded*: it goes to the owner of the nearest later open turn who can

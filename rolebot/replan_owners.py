@@ -23,9 +23,6 @@ class RoundRobin(WalkState):
         for index, day in enumerate(self.reach):
             if day in self.fixed:
                 owner = self.fixed[day][0]
-                if self._kept_open(day):
-                    self.owners[day] = owner  # kept out of the round robin's order: it goes on past it
-                    continue
             elif day in self.held:
                 owner = self.held[day]
             else:
@@ -43,10 +40,6 @@ class RoundRobin(WalkState):
                     self.shortfalls[day] = shortfall
             self.owners[day] = owner
             previous = owner
-
-    def _kept_open(self, day: date) -> bool:
-        """A planned turn kept beyond the window (a trade half whose other half a person pinned)."""
-        return self.stage(day) == "open" and day not in self.pins
 
     def _seed(self) -> Member | None:
         """The owner at the handoff before the first: the calendar's, else the state's, walking on
@@ -67,15 +60,14 @@ class RoundRobin(WalkState):
     def _near_servers(self, day: date) -> set[str]:
         """Who holds the turns overlapping `day`, as the round robin sees them: the servers of
         pinned and kept ones (a kept away trade is served as it is: its server is busy, its absent
-        owner is not, except beyond the window, where the turn is theirs out of order), the servers
-        this plan decides for frozen turns (the next run keeps them),
+        owner is not), the servers this plan decides for frozen turns (the next run keeps them),
         and the owners of the others (absences aside)."""
         found = set()
         for near in neighbours(self.role, day):
             if near in self.pins:
                 found.add(self.pins[near].id)
             elif near in self.fixed:
-                found.update(m.id for m in (self.fixed[near] if self._kept_open(near) else self.fixed[near][1:]))
+                found.add(self.fixed[near][1].id)
             elif near in self.decided:  # as the next run will keep it
                 found.add(self.decided[near][0].id)
             elif near in self.held:
