@@ -202,7 +202,7 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
         is kept: the server can still serve it, and the reason it is not the owner's still holds."""
         if self.unable(server, day) is not None or server in self._pinned_near(day):
             return False
-        if any(self.fixed[near][1].id == server.id for near in neighbours(self.role, day) if near in self.fixed):
+        if self._serves_kept_near(day, server):
             return False  # a shortfall: its server also serves the kept turn before it
         if trade is None or trade > day:  # a substitute, or the first half: while the owner is away
             return self.unable(owner, day) is not None

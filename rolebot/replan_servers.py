@@ -35,7 +35,7 @@ class AwayRule(WalkState):
                 continue
             owner = self.owners[day]
             if self.unable(owner, day) is None:
-                if any(self.fixed[n][1].id == owner.id for n in neighbours(self.role, day) if n in self.fixed):
+                if self._serves_kept_near(day, owner):
                     self.shortfalls.setdefault(day, "overlap")  # an owed turn that could not be settled
                 continue
             kept = self._kept_substitute(day)

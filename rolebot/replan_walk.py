@@ -93,5 +93,9 @@ class WalkState:
         server = self.servers[day]
         return any(self.servers.get(near) == server for near in neighbours(self.role, day))
 
+    def _serves_kept_near(self, day: date, member: Member) -> bool:
+        """Whether `member` serves a kept turn (pinned, started or kept in the window) overlapping `day`."""
+        return any(self.fixed[near][1].id == member.id for near in neighbours(self.role, day) if near in self.fixed)
+
     def _pinned_near(self, day: date) -> list[Member]:
         return [self.pins[near] for near in neighbours(self.role, day) if near in self.pins]
