@@ -25,7 +25,9 @@ def absence(member: Member, first: date, last: date) -> Absence:
     return Absence(member.id, member.name, first, last)
 
 
-def _sorted(absences: Iterable[Absence]) -> tuple[Absence, ...]:
+def in_order(absences: Iterable[Absence]) -> tuple[Absence, ...]:
+    """Absences as rolebot lists and stores them: by dates, then by name as the rotation orders
+    members (case-insensitive), then by Slack ID."""
     return tuple(sorted(absences, key=lambda a: (a.first, a.last, a.name.casefold(), a.member_id)))
 
 
@@ -41,7 +43,7 @@ def with_absence(absences: Iterable[Absence], new: Absence) -> tuple[Absence, ..
             merged = Absence(merged.member_id, merged.name, first, last)
         else:
             kept.append(other)
-    return _sorted([*kept, merged])
+    return in_order([*kept, merged])
 
 
 def without_absences(
@@ -53,12 +55,12 @@ def without_absences(
     for item in absences:
         hit = item.member_id == member_id and (first is None or item.first == first)
         (removed if hit else kept).append(item)
-    return _sorted(kept), _sorted(removed)
+    return in_order(kept), in_order(removed)
 
 
 def prune(absences: Iterable[Absence], today: date) -> tuple[Absence, ...]:
     """Drop absences that ended before `today`."""
-    return _sorted(a for a in absences if a.last >= today)
+    return in_order(a for a in absences if a.last >= today)
 
 
 class Away:

@@ -16,8 +16,10 @@ one of three stages:
 **Owners: round robin, blind to absences.** A pinned turn is its owner's. Otherwise the owner
 at D is the first member, in rotation order cyclically after the owner at the previous
 handoff (a departed owner counts from where their name sorts, as `rotation.successor`),
-who does not serve an overlapping turn that is fixed (pinned, started or kept in the window)
-or owned just before. Absences never change an owner, so an absence moves nobody's place.
+who serves no overlapping turn that is fixed (pinned, started or kept in the window: a kept away
+trade or substitute is served as it is, and so is one this plan decides for a frozen turn) and
+does not own the one just before. Absences never change an owner of a turn that is derived
+afresh, so an absence moves nobody's place.
 
 **Servers: the absence rule.** A turn's owner serves it, unless they are away on one of its
 days. Then the turn is *traded*: it goes to the owner of the nearest later open turn who can
@@ -33,7 +35,10 @@ stays with its owner (`shortfall`, reported as unfilled).
 **Stability.** The owners, then the trades, are derived from the group, the absences, the
 pins and what is kept; nothing else. So the plan's own result replans to itself, and so does
 the same calendar a few handoffs later: a trade whose first half becomes frozen or starts is
-kept, and its second half is settled where it was.
+kept, and its second half is settled where it was. A frozen turn this plan gives to someone
+other than its owner (a trade or a substitute, its owner being away) is one the next run keeps,
+its server busy and the other half owed: so the walk derives the owners and servers again, as
+the next run will see them, until what it decides for the frozen turns no longer changes.
 
 **Fairness.** In the open range, a pinned turn whose owner is not `successor(order, previous
 owner)` *restarts* the round robin from its owner. Over any stretch of the open range
@@ -47,17 +52,14 @@ turn comes back to them as the nearest later turn they can serve.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Literal
 
 from rolebot import dates
-from rolebot.absences import Absence, Away
-from rolebot.config import RoleConfig
+from rolebot.absences import Absence
 from rolebot.errors import UsageError
-from rolebot.events import CalendarView, match_name, new_event, summary_name
-from rolebot.models import Member, NewEvent
+from rolebot.models import Member
+from rolebot.replan_owners import RoundRobin
 from rolebot.replan_plan import (
     REASON_TEXT,
     Action,
@@ -70,10 +72,12 @@ from rolebot.replan_plan import (
     Stage,
     default_freeze,
 )
-from rolebot.replan_servers import AwayRule, Debt
-from rolebot.rotation import PlanInputs, Starter, fixed_from_state, successor
+from rolebot.replan_servers import AwayRule
+from rolebot.replan_walk import Debt
+from rolebot.replan_writes import TurnWriter
+from rolebot.rotation import PlanInputs, Starter, fixed_from_state
 from rolebot.series import horizon_range
-from rolebot.turns import Turn, away_event, handoffs, neighbours, planned_update, read_turns, turn_days
+from rolebot.turns import Turn, handoffs, neighbours
 
 __all__ = [
     "REASON_TEXT",
@@ -110,59 +114,8 @@ def plan_replan(
     return ReplanPlan(role, handoff, end, turns, tuple(walk.conflicts), order, notes)
 
 
-Why = tuple[Literal["left", "away"], Absence | None]
-
-
-class _Walk(AwayRule):
+class _Walk(RoundRobin, AwayRule, TurnWriter):
     """Settle what is kept, derive the owners in one pass, then the servers in another."""
-
-    def __init__(
-        self,
-        role: RoleConfig,
-        order: tuple[Member, ...],
-        calendar: CalendarView,
-        absences: tuple[Absence, ...],
-        handoff: date,
-        freeze_end: date,
-        days: list[date],
-    ) -> None:
-        self.role, self.order, self.calendar, self.away = role, order, calendar, Away(absences)
-        self.handoff, self.freeze_end, self.days = handoff, freeze_end, days
-        beyond = [dates.shift(days[-1], role, step) for step in range(1, role.tenure)]
-        self.reach = [*days, *beyond]
-        """The plan's handoffs and the turns after the last that overlap it: their owners are
-        derived too, so that a trade with the last turn sees who serves next."""
-        self.ids = {m.id for m in order}
-        self.existing = read_turns(role, calendar, self.reach)
-        self.named = {m.id for t in self.existing.values() for m in (t.owner, t.server)}
-        self.pins = {day: turn.server for day, turn in self.existing.items() if turn.pinned}
-        self.conflicts: list[Conflict] = []
-        self.state: Mapping[date, Member] = {}
-        self.fixed: dict[date, tuple[Member, Member]] = {}
-        """(owner, server) of turns kept as they are: pinned, started, or kept in the window."""
-        self.held: dict[date, Member] = {}
-        """Frozen turns whose owner stays while their server is decided again."""
-        self.replaced: set[date] = set()
-        """Frozen turns whose owner left or overlaps a pinned turn: someone else takes them."""
-        self.owners: dict[date, Member] = {}
-        self.servers: dict[date, Member] = {}
-        self.trades: dict[date, date | None] = {}
-        """Day → the other half of its away trade; None for a substitute."""
-        self.debts: dict[date, Debt] = {}
-        """Turns owed back to whoever served an absent member's kept turn, by the day they settle."""
-        self.shortfalls: dict[date, Shortfall] = {}
-        self.unseeded = False
-        """Nothing said who served before the first derived turn: the round robin starts at the top."""
-
-    def stage(self, day: date) -> Stage:
-        return "started" if day < self.handoff else "frozen" if day <= self.freeze_end else "open"
-
-    def unable(self, member: Member, day: date) -> Why | None:
-        """Why `member` cannot serve the turn at `day` (left the group, or away), or None."""
-        if member.id not in self.ids:
-            return "left", None
-        absent = self.away.during(member.id, *turn_days(self.role, day))
-        return ("away", absent) if absent else None
 
     def run(self, state: Mapping[date, Starter]) -> tuple[PlannedTurn, ...]:
         """`state`: who the state file says started at its handoffs (used where no event says)."""
@@ -172,16 +125,43 @@ class _Walk(AwayRule):
                 raise starter.problem  # the state names nobody rolebot can match, and no event says
         self.state = {day: s.member for day, s in state.items() if s.member is not None}
         self._settle()
-        self._derive_owners()
-        self._assign_servers()
+        owed = dict(self.debts)
+        for attempt in range(len(self.held) + 1):
+            if attempt:  # the next run keeps the frozen turns as decided: derive the owners again as it will
+                self.debts, self.conflicts, self.unseeded = {**owed, **self._owed_by_decided()}, [], False
+                self.owners, self.servers, self.trades, self.shortfalls = {}, {}, {}, {}
+            self._derive_owners()
+            self._assign_servers()
+            decided: dict[date, tuple[Member, date | None]] = {}
+            for day, owner in sorted(self.held.items()):
+                if self._decided(day, owner, decided):
+                    decided[day] = (self.servers[day], self.trades.get(day))
+            if decided == self.decided:
+                break
+            self.decided = decided
         for day, shortfall in list(self.shortfalls.items()):
             if shortfall == "overlap" and not self._overlapping(day):
                 del self.shortfalls[day]  # a later turn moved away from it
         return tuple(self._turn(day) for day in self.days)
 
-    def _overlapping(self, day: date) -> bool:
+    def _owed_by_decided(self) -> dict[date, Debt]:
+        """The debts the next run finds (as `_owe` does) behind the away trades decided for held
+        turns: the absent owner owes the later half's owner the turn they serve for them."""
+        found: dict[date, Debt] = {}
+        for day, (server, trade) in self.decided.items():
+            if trade is not None and trade > day and trade not in self.fixed:
+                found[trade] = Debt(self.held[day], server, day)
+        return found
+
+    def _decided(self, day: date, owner: Member, earlier: Mapping[date, tuple[Member, date | None]]) -> bool:
+        """Whether this pass gave the held turn at `day` to someone other than its owner in a way
+        the next run keeps (as `_keeps` judges the event this plan writes, after the `earlier` ones)."""
         server = self.servers[day]
-        return any(self.servers.get(near) == server for near in neighbours(self.role, day))
+        if server.id == owner.id or any(
+            earlier[near][0] == server for near in neighbours(self.role, day) if near in earlier
+        ):
+            return False
+        return self._keeps_away(day, owner, server, self.trades.get(day))
 
     # --- what is kept -------------------------------------------------------------------------
 
@@ -213,16 +193,19 @@ class _Walk(AwayRule):
             self.held[day] = owner
 
     def _keeps(self, day: date, turn: Turn | None, owner: Member, server: Member) -> bool:
+        if turn is None or server == owner:
+            return self.unable(server, day) is None and server not in self._pinned_near(day)
+        return self._keeps_away(day, owner, server, turn.trade)
+
+    def _keeps_away(self, day: date, owner: Member, server: Member, trade: date | None) -> bool:
+        """Whether a frozen turn `server` serves for `owner` (away trade `trade`, or a substitute)
+        is kept: the server can still serve it, and the reason it is not the owner's still holds."""
         if self.unable(server, day) is not None or server in self._pinned_near(day):
             return False
-        if turn is None or server == owner:
-            return True
-        owner_away = self.unable(owner, day) is not None
-        trade = turn.trade
-        if trade is None:  # a substitute, while the owner is away
-            return owner_away
-        if trade > day:  # the first half: the owner is away
-            return owner_away
+        if self._serves_kept_near(day, server):
+            return False  # a shortfall: its server also serves the kept turn before it
+        if trade is None or trade > day:  # a substitute, or the first half: while the owner is away
+            return self.unable(owner, day) is not None
         first = self.fixed.get(trade)  # the second half: kept while its first half stays its debtor's
         return trade < self.days[0] or (first is not None and first[0].id == server.id)
 
@@ -245,202 +228,3 @@ class _Walk(AwayRule):
         owed = trade < self.days[0] or (first is not None and first[0].id == turn.server.id)
         if owed and day not in self.fixed:
             self.debts[day] = Debt(turn.server, turn.owner, trade)
-
-    def _pinned_near(self, day: date) -> list[Member]:
-        return [self.pins[near] for near in neighbours(self.role, day) if near in self.pins]
-
-    # --- owners -------------------------------------------------------------------------------
-
-    def _derive_owners(self) -> None:
-        previous: Member | None = None
-        for index, day in enumerate(self.reach):
-            if day in self.fixed:
-                owner = self.fixed[day][0]
-            elif day in self.held:
-                owner = self.held[day]
-            else:
-                if previous is None and index == 0:
-                    previous = self._seed()
-                self.unseeded = self.unseeded or previous is None
-                owed = self.debts.get(day)
-                if owed is not None and successor(self.order, previous, self.role.usergroup) == owed.creditor:
-                    owner, shortfall = owed.creditor, None  # served by the debtor: their overlaps do not count
-                elif day in self.replaced:
-                    owner, shortfall = self._replacement(day, previous)
-                else:
-                    owner, shortfall = self._next_owner(day, previous)
-                if shortfall is not None:
-                    self.shortfalls[day] = shortfall
-            self.owners[day] = owner
-            previous = owner
-
-    def _seed(self) -> Member | None:
-        """The owner at the handoff before the first: the calendar's, else the state's, walking on
-        from what the state records if it is older; None if nothing is known (start at the top)."""
-        before = dates.shift(self.days[0], self.role, -1)
-        steps = handoffs(self.role, min([before, *self.state]), before)
-        known = read_turns(self.role, self.calendar, steps)
-        owner: Member | None = None
-        for step in steps:
-            if step in known:
-                owner = known[step].owner
-            elif step in self.state:
-                owner = self.state[step]
-            elif owner is not None:
-                owner = successor(self.order, owner, self.role.usergroup)
-        return owner
-
-    def _near_servers(self, day: date) -> set[str]:
-        """Who holds the turns overlapping `day`, as the round robin sees them: the servers of
-        pinned ones (people's decisions), the owners of the others (absences aside)."""
-        found = set()
-        for near in neighbours(self.role, day):
-            if near in self.pins:
-                found.add(self.pins[near].id)
-            elif near in self.fixed:
-                found.add(self.fixed[near][0].id)
-            elif near in self.held:
-                if self.unable(self.held[near], near) is None:  # one away will not serve it
-                    found.add(self.held[near].id)
-            elif near in self.owners:
-                found.add(self.owners[near].id)
-        return found
-
-    def _next_owner(self, day: date, previous: Member | None) -> tuple[Member, Shortfall | None]:
-        """Round robin, blind to absences: the first after `previous` with no overlapping turn."""
-        cycle, blocked = self._cycle(previous), self._near_servers(day)
-        found = next((m for m in cycle if m.id not in blocked), None)
-        return (found, None) if found is not None else (cycle[0], "overlap")
-
-    def _replacement(self, day: date, previous: Member | None) -> tuple[Member, Shortfall | None]:
-        """For a frozen turn whose owner left or overlaps a pinned turn: the first after `previous`
-        who can serve it, preferring someone with no other turn up to the end of the window."""
-        cycle, blocked = self._cycle(previous), self._near_servers(day)
-        busy = blocked | {m.id for d, m in self.owners.items()}
-        busy |= {server.id for d, (_, server) in self.fixed.items() if d <= self.freeze_end}
-
-        def free(member: Member) -> bool:
-            return self.unable(member, day) is None
-
-        tests: list[tuple[Shortfall | None, Callable[[Member], bool]]] = [
-            (None, lambda m: free(m) and m.id not in busy),
-            (None, lambda m: free(m) and m.id not in blocked),
-            ("overlap", free),
-        ]
-        for shortfall, test in tests:
-            found = next((m for m in cycle if test(m)), None)
-            if found is not None:
-                return found, shortfall
-        return cycle[0], "away"
-
-    # --- the plan -----------------------------------------------------------------------------
-
-    def _turn(self, day: date) -> PlannedTurn:
-        stage, turn = self.stage(day), self.existing.get(day)
-        owner, server = self.owners[day], self.servers[day]
-        if day in self.fixed:
-            if turn is None:
-                write = new_event(self.role, owner, day, self.order)
-                return PlannedTurn(day, stage, owner, server, "create", reason="new", write=write)
-            if turn.pinned or stage == "started":
-                self._check_kept(day, turn, stage)
-            absence = self._absence(day, turn.owner, turn.server, turn.trade)
-            trade, substitute = turn.trade, turn.away is not None and turn.trade is None
-            return PlannedTurn(
-                day,
-                stage,
-                turn.owner,
-                turn.server,
-                "keep",
-                turn,
-                turn.pin,
-                None,
-                None,
-                None,
-                trade,
-                substitute,
-                absence,
-            )
-        trade = self.trades.get(day)
-        substitute = day in self.trades and trade is None and server.id != owner.id
-        write = self._write(day, turn, owner, server, trade)
-        planned = PlannedTurn(
-            day,
-            stage,
-            owner,
-            server,
-            "keep",
-            turn,
-            shortfall=self.shortfalls.get(day),
-            trade=trade if server.id != owner.id else None,
-            substitute=substitute,
-            absence=self._absence(day, owner, server, trade if server.id != owner.id else None),
-        )
-        if turn is None:
-            return _with(planned, "create", "new", write)
-        if self._same(turn, owner, server, trade if server.id != owner.id else None, substitute):
-            return planned
-        return _with(planned, "update", self._reason(day, turn, owner, server), write)
-
-    def _write(self, day: date, turn: Turn | None, owner: Member, server: Member, trade: date | None) -> NewEvent:
-        if server.id == owner.id:
-            base = new_event(self.role, owner, day, self.order)
-            return base if turn is None else planned_update(self.role, turn.event, owner, self.order)
-        made = away_event(self.role, day, owner, server, self.order, trade)
-        if turn is None:
-            return made
-        return NewEvent(
-            turn.event.id,
-            made.role,
-            made.member,
-            made.summary,
-            made.description,
-            turn.event.start,
-            turn.event.end,
-            made.marks,
-        )
-
-    def _same(self, turn: Turn, owner: Member, server: Member, trade: date | None, substitute: bool) -> bool:
-        """Whether the existing planned event already says this, by a name nobody else shares."""
-        if (turn.owner.id, turn.server.id) != (owner.id, server.id):
-            return False
-        if server.id != owner.id and (turn.trade, turn.trade is None and turn.away is not None) != (trade, substitute):
-            return False
-        if server.id == owner.id and turn.away is not None:
-            return False
-        name = summary_name(self.role, turn.event.summary)
-        return name is None or match_name(name, self.order) in ([server], [])
-
-    def _absence(self, day: date, owner: Member, server: Member, trade: date | None) -> Absence | None:
-        """The absence behind an away turn: the owner's (first half, substitute), else the server's
-        at the other half."""
-        if server.id == owner.id:
-            return None
-        if trade is None or trade > day:
-            return self.away.during(owner.id, *turn_days(self.role, day))
-        return self.away.during(server.id, *turn_days(self.role, trade))
-
-    def _check_kept(self, day: date, turn: Turn, stage: Stage) -> None:
-        why = self.unable(turn.server, day)
-        if why is not None:
-            kind: Literal["pinned", "started"] = "started" if stage == "started" else "pinned"
-            self.conflicts.append(Conflict(day, turn.server, why[0], kind, self.role.usergroup, why[1], turn.event))
-
-    def _reason(self, day: date, turn: Turn, owner: Member, server: Member) -> Reason:
-        before = turn.server
-        why = self.unable(before, day)
-        if why is not None:
-            return why[0]
-        if server.id != owner.id:
-            return "away"
-        if turn.server.id != turn.owner.id and server.id == turn.owner.id:
-            return "back"
-        if before.id == server.id:
-            return "renamed" if turn.owner.id == owner.id else "fairness"
-        if before in self._pinned_near(day):
-            return "overlap"
-        return "joined" if server.id not in self.named else "fairness"
-
-
-def _with(turn: PlannedTurn, action: Action, reason: Reason, write: NewEvent) -> PlannedTurn:
-    return replace(turn, action=action, reason=reason, write=write)

@@ -4,58 +4,26 @@ turn that can take it (or a substitute serves), and turns owed back by kept trad
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
-from typing import Literal
 
 from rolebot import dates
-from rolebot.absences import Absence
-from rolebot.config import RoleConfig
 from rolebot.models import Member
-from rolebot.replan_plan import Conflict, Shortfall, Stage
-from rolebot.rotation import successor
-from rolebot.turns import Turn, neighbours
+from rolebot.replan_plan import Conflict
+from rolebot.replan_walk import Debt, WalkState
+from rolebot.turns import neighbours
 
 
-@dataclass(frozen=True)
-class Debt:
-    """`debtor` (away at `origin`) owes `creditor` the turn `creditor` served for them there."""
-
-    debtor: Member
-    creditor: Member
-    origin: date
-
-
-class AwayRule:
-    """The servers pass of a replan's walk: the state it reads and writes is the walk's."""
-
-    role: RoleConfig
-    order: tuple[Member, ...]
-    days: list[date]
-    reach: list[date]
-    existing: dict[date, Turn]
-    fixed: dict[date, tuple[Member, Member]]
-    owners: dict[date, Member]
-    servers: dict[date, Member]
-    trades: dict[date, date | None]
-    debts: dict[date, Debt]
-    shortfalls: dict[date, Shortfall]
-    conflicts: list[Conflict]
-    stage: Callable[[date], Stage]
-    unable: Callable[[Member, date], tuple[Literal["left", "away"], Absence | None] | None]
-
-    def _cycle(self, after: Member | None) -> tuple[Member, ...]:
-        start = self.order.index(successor(self.order, after, self.role.usergroup))
-        return self.order[start:] + self.order[:start]
-
-    # --- servers ------------------------------------------------------------------------------
+class AwayRule(WalkState):
+    """The servers pass of a replan's walk."""
 
     def _assign_servers(self) -> None:
         """Each owner serves their turn, except where they are away: the turn is traded with the
         nearest later open turn that can take it, or else a substitute serves."""
         for day in self.reach:
             self.servers[day] = self.fixed[day][1] if day in self.fixed else self.owners[day]
+        for day, (server, trade) in self.decided.items():  # as the next run keeps them
+            self.servers[day], self.trades[day] = server, trade
         owed, self.debts = sorted(self.debts.items(), key=lambda item: item[0]), {}
         for day, debt in owed:
             self._reserve(debt, day)
@@ -67,7 +35,7 @@ class AwayRule:
                 continue
             owner = self.owners[day]
             if self.unable(owner, day) is None:
-                if any(self.fixed[n][1].id == owner.id for n in neighbours(self.role, day) if n in self.fixed):
+                if self._serves_kept_near(day, owner):
                     self.shortfalls.setdefault(day, "overlap")  # an owed turn that could not be settled
                 continue
             kept = self._kept_substitute(day)

@@ -87,14 +87,17 @@ def _turns(inputs: PlanInputs, wanted: Mapping[str, date]) -> tuple[dict[date, T
 
 
 def _check_can_serve(
-    role: RoleConfig,
-    order: Sequence[Member],
+    inputs: PlanInputs,
     away: Away,
     turns: Mapping[date, Turn],
     servers: Mapping[date, Member],
     fix: str,
 ) -> None:
-    """Refuse a shift leaving a server outside the group, away, or on two overlapping turns."""
+    """Refuse a shift leaving a server outside the group, away, on two overlapping turns, or on a
+    turn overlapping a planned one of their own that someone serves for them while someone is
+    away: the round robin passes over whoever serves an overlapping pinned turn, so the replan
+    would have to move that turn's owner (and the trade with it)."""
+    role, order = inputs.role, tuple(inputs.order)
     for day, member in servers.items():
         if member not in order:
             raise RotationError(f"{member.name} is not in @{role.usergroup}, so cannot serve {day}", fix)
@@ -105,6 +108,13 @@ def _check_can_serve(
             other = servers.get(near) or (turns[near].server if near in turns else None)
             if other == member:
                 raise RotationError(f"{member.name} would serve the overlapping turns from {near} and {day}", fix)
+            own = turns.get(near) if near not in servers and near >= inputs.handoff else None
+            if own is not None and not own.pinned and own.owner == member:
+                raise RotationError(
+                    f"{member.name} would serve the turn from {day}, which overlaps their own turn from {near} "
+                    f"({own.server.name} serves it for them while someone is away)",
+                    fix,
+                )
 
 
 def plan_swap(inputs: PlanInputs, day_a: date, day_b: date, *, absences: Iterable[Absence] = ()) -> ShiftPlan:
@@ -126,7 +136,7 @@ def plan_swap(inputs: PlanInputs, day_a: date, day_b: date, *, absences: Iterabl
     else:
         target_a, target_b = b.server, a.server
     fix = "choose other dates, or use `rolebot cover` for one of them"
-    _check_can_serve(role, order, Away(absences), turns, {day_a: target_a, day_b: target_b}, fix)
+    _check_can_serve(inputs, Away(absences), turns, {day_a: target_a, day_b: target_b}, fix)
     updates = (
         pinned_update(role, a, target_a, order, "swap", (day_b, target_b)),
         pinned_update(role, b, target_b, order, "swap", (day_a, target_a)),
@@ -151,6 +161,6 @@ def plan_cover(inputs: PlanInputs, day: date, member: Member, *, absences: Itera
             return ShiftPlan(role, "cover", (turn,), (member,), (), (note,), order)
         raise UsageError(f"--by: {member.name} already serves {day}", "name whoever takes over with --by")
     fix = "choose someone else with --by"
-    _check_can_serve(role, order, Away(absences), turns, {day: member}, fix)
+    _check_can_serve(inputs, Away(absences), turns, {day: member}, fix)
     update = pinned_update(role, turn, member, order, "cover")
     return ShiftPlan(role, "cover", (turn,), (member,), (update,), order=order)

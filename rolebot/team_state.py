@@ -31,6 +31,7 @@ from typing import Any
 
 from pydantic import Field, StrictStr, ValidationError
 
+from rolebot.absences import in_order
 from rolebot.config import Config, RoleConfig
 from rolebot.dates import checked_date
 from rolebot.errors import StateError
@@ -137,8 +138,7 @@ class TeamState:
         return replace(self, notified=notified)
 
     def with_away(self, absences: tuple[Absence, ...]) -> TeamState:
-        ordered = tuple(sorted(absences, key=lambda a: (a.first, a.last, a.member_id)))
-        return replace(self, away=ordered)
+        return replace(self, away=in_order(absences))
 
     def file_key(self, state_key: str) -> str:
         """The key the file uses for a role (its state key, or the older key the file had)."""

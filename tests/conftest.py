@@ -22,6 +22,7 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner, Result
 
+import tests.hypothesis_setup  # noqa: F401  (registers the Hypothesis profiles before the plugin loads one)
 from rolebot.cli import app
 from rolebot.context import AppContext
 from tests.fakes.server import verify_expectations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -124,20 +125,41 @@ def absences_for(draw: st.DrawFn, people: list[Member], around: date, most: int 
     return tuple(out)
 
 
+def world(
+    role: RoleConfig,
+    team: Sequence[Member],
+    *,
+    index: int = 0,
+    later: int = 0,
+    changes: Sequence[Edit] = (),
+    leavers: Sequence[Member] = (),
+    joiners: Sequence[Member] = (),
+    absences: tuple[Absence, ...] = (),
+    freeze: int = 0,
+) -> World:
+    """A calendar rotate filled for `team` (order[index] came in at the first start), changed by
+    people at the handoff `later` handoffs on; then `leavers` leave and `joiners` join."""
+    start = STARTS[role.key]
+    initial = rotation_order(team)
+    state = held(role, initial, index, start)
+    handoff = dates.shift(start, role, later)
+    events = filled(role, state, initial, start)
+    for change in changes:
+        events = edit(role, initial, events, handoff, change)
+    order = rotation_order([*(m for m in initial if m not in leavers), *joiners])
+    return World(role, state, order, events, handoff, freeze, absences)
+
+
 @st.composite
 def worlds(draw: st.DrawFn) -> World:
     """A calendar rotate filled, changed by people, then a group that changed and absences."""
     role = draw(st.sampled_from([TRIAGER, FACILITATOR]))
-    start = STARTS[role.key]
-    initial = rotation_order(draw(st.lists(st.sampled_from(PEOPLE), min_size=2, max_size=12, unique=True)))
-    state = held(role, initial, draw(st.integers(0, len(initial) - 1)), start)
-    handoff = dates.shift(start, role, draw(st.integers(0, 6)))
-    events = filled(role, state, initial, start)
-    for change in draw(st.lists(edits, max_size=5)):
-        events = edit(role, initial, events, handoff, change)
-    leavers = draw(st.lists(st.sampled_from(initial), max_size=len(initial) - 1, unique=True))
-    others = [p for p in PEOPLE if p not in initial]
+    team = rotation_order(draw(st.lists(st.sampled_from(PEOPLE), min_size=2, max_size=12, unique=True)))
+    index, later = draw(st.integers(0, len(team) - 1)), draw(st.integers(0, 6))
+    changes = draw(st.lists(edits, max_size=5))
+    leavers = draw(st.lists(st.sampled_from(team), max_size=len(team) - 1, unique=True))
+    others = [p for p in PEOPLE if p not in team]
     joiners = draw(st.lists(st.sampled_from(others), max_size=3, unique=True)) if others else []
-    order = rotation_order([*(m for m in initial if m not in leavers), *joiners])
-    away = absences_for(draw, [*order, *leavers], handoff)
-    return World(role, state, order, events, handoff, draw(st.integers(0, 3)), away)
+    made = world(role, team, index=index, later=later, changes=changes, leavers=leavers, joiners=joiners)
+    away = absences_for(draw, [*made.order, *leavers], made.handoff)
+    return replace(made, absences=away, freeze=draw(st.integers(0, 3)))

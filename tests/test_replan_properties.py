@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from rolebot import dates
@@ -15,13 +15,23 @@ from rolebot.rotation import rotation_order
 from rolebot.shifts import plan_cover, plan_swap
 from rolebot.turns import apply_writes, read_turns, turn_days
 from tests.helpers import FACILITATOR, TRIAGER
+from tests.hypothesis_setup import budget
 from tests.replan_checks import check_invariants, check_stable, inputs, replan
-from tests.replan_world import PEOPLE, STARTS, World, filled, held, worlds
+from tests.replan_world import PEOPLE, STARTS, World, filled, held, world, worlds
+
+ADA, BO, BRUNO = PEOPLE[:3]
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None)
+@budget(150)
 @given(world=worlds())
+# Found: the owner of a frozen turn is away, its trade partner the next turn's owner; deriving the
+# owners again as the next run keeps that trade, the partner's turn must stay owed to them.
+@example(
+    world=world(
+        FACILITATOR, (ADA, BO, BRUNO), absences=(Absence(ADA.id, ADA.name, date(2026, 12, 1), date(2026, 12, 1)),)
+    )
+)
 def test_a_replan_keeps_every_invariant_and_replanning_its_result_moves_nothing(world: World) -> None:
     plan = replan(
         world.role, world.state, world.order, world.events, world.handoff, freeze=world.freeze, absences=world.absences
@@ -31,7 +41,7 @@ def test_a_replan_keeps_every_invariant_and_replanning_its_result_moves_nothing(
 
 
 @pytest.mark.slow
-@settings(max_examples=80, deadline=None)
+@budget(80)
 @given(
     role=st.sampled_from([TRIAGER, FACILITATOR]),
     team=st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=12, unique=True),
@@ -58,7 +68,7 @@ def test_a_calendar_filled_with_nothing_changed_since_is_left_untouched(
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None)
+@budget(100)
 @given(world=worlds(), kind=st.sampled_from(["swap", "cover"]), picks=st.tuples(st.integers(0, 60), st.integers(0, 60)))
 def test_a_swap_or_cover_of_planned_turns_then_a_replan_moves_nothing_else(
     world: World, kind: str, picks: tuple[int, int]
@@ -91,7 +101,7 @@ def test_a_swap_or_cover_of_planned_turns_then_a_replan_moves_nothing_else(
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None)
+@budget(100)
 @given(world=worlds(), later=st.integers(1, 3))
 def test_handoffs_later_with_nothing_changed_nothing_moves(world: World, later: int) -> None:
     """Only the horizon's new end is created; no run after the first one rewrites an event."""
@@ -105,8 +115,10 @@ def test_handoffs_later_with_nothing_changed_nothing_moves(world: World, later: 
 
 
 @pytest.mark.slow
-@settings(max_examples=80, deadline=None)
+@budget(80)
 @given(world=worlds(), who=st.integers(0, 11), start=st.integers(0, 300), length=st.integers(0, 30))
+# Found: Ada away on the coming handoff; a trade in the window must not move the next turn's owner.
+@example(world=world(TRIAGER, (ADA, BO, BRUNO)), who=0, start=0, length=0)
 def test_an_absence_moves_only_the_turns_it_must_and_removing_it_restores_the_calendar(
     world: World, who: int, start: int, length: int
 ) -> None:
