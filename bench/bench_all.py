@@ -115,47 +115,40 @@ def calendar_floor(run: bench_calendar.Run, floor: Floor) -> float:
     return floor.wall + LATENCY * (1 + kinds["list"] + (1 if kinds["batch"] else 0))
 
 
-def bulk_520(runs: int, floor: Floor, scratch: Path) -> Row:
-    found = calendar_runs("bulk520", 0, runs, scratch)
-    last = found[-1]
-    batches = last.kinds()["batch"]
-    return Row(
-        "`calendar bulk -n 520` @100 ms",
-        median([r.seconds for r in found]),
-        median([r.cpu for r in found]),
-        f"{len(last.requests)} ({batches} batches)",
-        calendar_floor(last, floor),
-        floor.cpu,
-        "≤ 2.5 s",
-    )
+def calendar_row(
+    title: str, scenario: str, target: str, detail: Callable[[bench_calendar.Run], str]
+) -> Callable[[int, Floor, Path], Row]:
+    """A row from one of bench_calendar's scenarios: `detail` says what its last run asked for."""
+
+    def row(runs: int, floor: Floor, scratch: Path) -> Row:
+        found = calendar_runs(scenario, 0, runs, scratch)
+        last = found[-1]
+        return Row(
+            title,
+            median([r.seconds for r in found]),
+            median([r.cpu for r in found]),
+            detail(last),
+            calendar_floor(last, floor),
+            floor.cpu,
+            target,
+        )
+
+    return row
 
 
-def bulk_52(runs: int, floor: Floor, scratch: Path) -> Row:
-    found = calendar_runs("demo", 0, runs, scratch)
-    last = found[-1]
-    return Row(
-        "`calendar bulk -n 52` @100 ms",
-        median([r.seconds for r in found]),
-        median([r.cpu for r in found]),
-        str(len(last.requests)),
-        calendar_floor(last, floor),
-        floor.cpu,
-        "≤ 6 requests",
-    )
-
-
-def crowded(runs: int, floor: Floor, scratch: Path) -> Row:
-    found = calendar_runs("crowded", 0, runs, scratch)
-    last = found[-1]
-    return Row(
-        "`rotate`, calendar of 20,000 events @100 ms",
-        median([r.seconds for r in found]),
-        median([r.cpu for r in found]),
-        f"{len(last.requests)} ({last.kinds()['list']} list pages, {last.listed_bytes / 1024:.0f} KiB)",
-        calendar_floor(last, floor),
-        floor.cpu,
-        "≤ 2 pages, ≤ 1.5 s",
-    )
+bulk_520 = calendar_row(
+    "`calendar bulk -n 520` @100 ms",
+    "bulk520",
+    "≤ 2.5 s",
+    lambda last: f"{len(last.requests)} ({last.kinds()['batch']} batches)",
+)
+bulk_52 = calendar_row("`calendar bulk -n 52` @100 ms", "demo", "≤ 6 requests", lambda last: str(len(last.requests)))
+crowded = calendar_row(
+    "`rotate`, calendar of 20,000 events @100 ms",
+    "crowded",
+    "≤ 2 pages, ≤ 1.5 s",
+    lambda last: f"{len(last.requests)} ({last.kinds()['list']} list pages, {last.listed_bytes / 1024:.0f} KiB)",
+)
 
 
 def members(scenario: bench_members.Scenario, runs: int, floor: Floor, target: str) -> Row:
