@@ -189,6 +189,8 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             self.replaced.add(day)
         elif self._keeps(day, turn, owner, server):
             self.fixed[day] = (owner, server)
+        elif self.unable(owner, day) is None and self._serves_kept_near(day, owner):
+            self.replaced.add(day)  # its server cannot serve it, nor its owner, who serves a kept turn next to it
         else:
             self.held[day] = owner
 
