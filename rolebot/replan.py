@@ -9,8 +9,9 @@ one of three stages:
 - **frozen** (the coming handoff and the next `freeze`): a planned turn keeps its owner, and
   its server unless they cannot serve it (left the group, away on a day of the turn, or
   holding an overlapping pinned turn). An owner who left, or who overlaps a pinned turn, is
-  replaced by someone who can serve (preferring someone with no other turn in the window);
-  an owner who is away keeps the turn and trades it by the absence rule below.
+  replaced by someone who can serve (preferring someone with no other turn in the window), and
+  so is one who serves a kept turn next to it when its server cannot serve it; an owner who is
+  away keeps the turn and trades it by the absence rule below.
 - **open** (after the window): every planned turn is derived afresh.
 
 **Owners: round robin, blind to absences.** A pinned turn is its owner's. Otherwise the owner
@@ -18,8 +19,10 @@ at D is the first member, in rotation order cyclically after the owner at the pr
 handoff (a departed owner counts from where their name sorts, as `rotation.successor`),
 who serves no overlapping turn that is fixed (pinned, started or kept in the window: a kept away
 trade or substitute is served as it is, and so is one this plan decides for a frozen turn) and
-does not own the one just before. Absences never change an owner of a turn that is derived
-afresh, so an absence moves nobody's place.
+does not own the one just before. An open turn kept as it is (a trade half whose other half a
+person pinned) stays only while its owner is the one the round robin gives there; once the group
+changes so that it is not, it is derived afresh, holding nobody's place out of order. Absences
+never change an owner of a turn that is derived afresh, so an absence moves nobody's place.
 
 **Servers: the absence rule.** A turn's owner serves it, unless they are away on one of its
 days. Then the turn is *traded*: it goes to the owner of the nearest later open turn who can
@@ -125,6 +128,7 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
                 raise starter.problem  # the state names nobody rolebot can match, and no event says
         self.state = {day: s.member for day, s in state.items() if s.member is not None}
         self._settle()
+        self._keep_in_order()
         owed = dict(self.debts)
         for attempt in range(len(self.held) + 1):
             if attempt:  # the next run keeps the frozen turns as decided: derive the owners again as it will
@@ -143,6 +147,18 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             if shortfall == "overlap" and not self._overlapping(day):
                 del self.shortfalls[day]  # a later turn moved away from it
         return tuple(self._turn(day) for day in self.days)
+
+    def _keep_in_order(self) -> None:
+        """Drop, first to last, each kept open turn whose owner the round robin no longer gives
+        there (the group changed since): derived afresh, it holds nobody's place out of order."""
+        while True:
+            self._derive_owners()
+            if not self.out_of_order:
+                return
+            day = self.out_of_order[0]
+            del self.fixed[day]
+            self.kept_open.discard(day)
+            self.owners, self.shortfalls, self.unseeded = {}, {}, False
 
     def _owed_by_decided(self) -> dict[date, Debt]:
         """The debts the next run finds (as `_owe` does) behind the away trades decided for held
@@ -179,6 +195,7 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
                 self._hold(day, turn)
             elif turn is not None and self._pinned_partner(day, turn):
                 self.fixed[day] = (turn.owner, turn.server)
+                self.kept_open.add(day)
             if turn is not None and not turn.pinned and turn.trade is not None:
                 self._owe(day, turn)
 

@@ -20,9 +20,12 @@ class RoundRobin(WalkState):
 
     def _derive_owners(self) -> None:
         previous: Member | None = None
+        self.out_of_order = []
         for index, day in enumerate(self.reach):
             if day in self.fixed:
                 owner = self.fixed[day][0]
+                if day in self.kept_open and previous is not None and self._next_owner(day, previous)[0] != owner:
+                    self.out_of_order.append(day)
             elif day in self.held:
                 owner = self.held[day]
             else:
