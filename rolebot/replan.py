@@ -177,7 +177,7 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             earlier[near][0] == server for near in neighbours(self.role, day) if near in earlier
         ):
             return False
-        return self._keeps_away(day, owner, server, self.trades.get(day))
+        return self._keeps_away(day, owner, server, self.trades.get(day), self.servers)
 
     # --- what is kept -------------------------------------------------------------------------
 
@@ -214,15 +214,21 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
     def _keeps(self, day: date, turn: Turn | None, owner: Member, server: Member) -> bool:
         if turn is None or server == owner:
             return self.unable(server, day) is None and server not in self._pinned_near(day)
-        return self._keeps_away(day, owner, server, turn.trade)
+        beside = {near: self.existing[near].server for near in neighbours(self.role, day) if near in self.existing}
+        return self._keeps_away(day, owner, server, turn.trade, beside)
 
-    def _keeps_away(self, day: date, owner: Member, server: Member, trade: date | None) -> bool:
+    def _keeps_away(
+        self, day: date, owner: Member, server: Member, trade: date | None, beside: Mapping[date, Member]
+    ) -> bool:
         """Whether a frozen turn `server` serves for `owner` (away trade `trade`, or a substitute)
-        is kept: the server can still serve it, and the reason it is not the owner's still holds."""
+        is kept: the server can still serve it, serving none of the turns next to it (as `beside`
+        has their servers), and the reason it is not the owner's still holds."""
         if self.unable(server, day) is not None or server in self._pinned_near(day):
             return False
         if self._serves_kept_near(day, server):
             return False  # a shortfall: its server also serves the kept turn before it
+        if any(beside[near].id == server.id for near in neighbours(self.role, day) if near in beside):
+            return False  # a shortfall: decided afresh, so that it never moves an owner next to it
         if trade is None or trade > day:  # a substitute, or the first half: while the owner is away
             return self.unable(owner, day) is not None
         first = self.fixed.get(trade)  # the second half: kept while its first half stays its debtor's
