@@ -130,10 +130,26 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
         self._settle()
         self._keep_in_order()
         owed = dict(self.debts)
-        for attempt in range(len(self.held) + 1):
-            if attempt:  # the next run keeps the frozen turns as decided: derive the owners again as it will
-                self.debts, self.conflicts, self.unseeded = {**owed, **self._owed_by_decided()}, [], False
-                self.owners, self.servers, self.trades, self.shortfalls = {}, {}, {}, {}
+        while True:
+            self._decide(owed)
+            crowded = self._crowded()
+            if not crowded:
+                break
+            for day in crowded:  # decided afresh, as the next run will, seeing this plan's servers
+                self.held[day] = self.fixed.pop(day)[0]
+            owed = {day: debt for day, debt in owed.items() if debt.origin not in crowded}
+            self.decided = {}
+        for day, shortfall in list(self.shortfalls.items()):
+            if shortfall == "overlap" and not self._overlapping(day):
+                del self.shortfalls[day]  # a later turn moved away from it
+        return tuple(self._turn(day) for day in self.days)
+
+    def _decide(self, owed: Mapping[date, Debt]) -> None:
+        """Derive the owners, then the servers; again while what they decide for the held turns
+        changes (the next run keeps the frozen turns as decided: derive the owners as it will)."""
+        for _ in range(len(self.held) + 1):
+            self.debts, self.conflicts, self.unseeded = {**owed, **self._owed_by_decided()}, [], False
+            self.owners, self.servers, self.trades, self.shortfalls = {}, {}, {}, {}
             self._derive_owners()
             self._assign_servers()
             decided: dict[date, tuple[Member, date | None]] = {}
@@ -141,12 +157,20 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
                 if self._decided(day, owner, decided):
                     decided[day] = (self.servers[day], self.trades.get(day))
             if decided == self.decided:
-                break
+                return
             self.decided = decided
-        for day, shortfall in list(self.shortfalls.items()):
-            if shortfall == "overlap" and not self._overlapping(day):
-                del self.shortfalls[day]  # a later turn moved away from it
-        return tuple(self._turn(day) for day in self.days)
+
+    def _crowded(self) -> list[date]:
+        """Frozen turns kept with someone other than their owner serving, whose server this plan
+        also gives a turn next to them (one it replaced, say): the next run would not keep them."""
+        return [
+            day
+            for day, (owner, server) in self.fixed.items()
+            if self.stage(day) == "frozen"
+            and day not in self.pins
+            and owner.id != server.id
+            and any(self.servers[near].id == server.id for near in neighbours(self.role, day) if near in self.servers)
+        ]
 
     def _keep_in_order(self) -> None:
         """Drop, first to last, each kept open turn whose owner the round robin no longer gives

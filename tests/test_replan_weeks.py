@@ -242,6 +242,25 @@ FOUND: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
             Change(leaver=ADA),
         ),
     ),
+    # Zoë left; her frozen 6 Jan could only go to Priya (Dana and Mia away), who serves the kept
+    # first half of a trade on 13 Jan for Dana: kept beside a turn the plan gives its server, the
+    # re-run decided 13 Jan again. A kept away turn crowded by this plan's servers is decided afresh.
+    "a leaver's frozen turn beside a kept away trade": (
+        TRIAGER,
+        (PEOPLE[15], PEOPLE[11], BRUNO, DANA),
+        (
+            Change(away=(BRUNO, 48, 3), edits=(("cover", 37, 41, ADA),)),
+            Change(
+                joiner=PEOPLE[8],
+                leaver=BRUNO,
+                away=(DANA, 25, 21),
+                edits=(("cover", 14, 48, DANA), ("swap", 48, 52, PEOPLE[7])),
+            ),
+            Change(edits=(("cover", 56, 26, PEOPLE[14]), ("swap", 24, 26, BRUNO))),
+            Change(away=(PEOPLE[8], 21, 8), edits=(("edit", 7, 22, BO),)),
+            Change(leaver=PEOPLE[15], away=(DANA, 43, 21), edits=(("edit", 7, 43, PEOPLE[9]),)),
+        ),
+    ),
 }
 
 
