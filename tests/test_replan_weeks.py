@@ -261,6 +261,23 @@ FOUND: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
             Change(leaver=PEOPLE[15], away=(DANA, 43, 21), edits=(("edit", 7, 43, PEOPLE[9]),)),
         ),
     ),
+    # Ada, away, owns a frozen turn (27 Jan) that trades with Chen's 3 Feb; deriving the owners
+    # again as the next run keeps that trade, the round robin passed Chen over at 3 Feb for serving
+    # 27 Jan (Bruno, next after Ada, serves a pinned turn beside it): the first half named a second
+    # half that was no longer its. The turn owed back counts no overlap with the turn it repays.
+    "a frozen trade whose second half follows a pinned neighbour": (
+        TRIAGER,
+        (PEOPLE[15], PEOPLE[11], ADA, CHEN, PEOPLE[12], BO, PEOPLE[13], PEOPLE[9], PEOPLE[10], EMILE),
+        (
+            Change(leaver=PEOPLE[10], away=(ADA, 1, 19)),
+            Change(edits=(("hand-made", 32, 1, DANA),)),
+            Change(leaver=PEOPLE[11]),
+            Change(joiner=PEOPLE[10], edits=(("edit", 58, 12, BRUNO), ("cover", 19, 46, PEOPLE[12]))),
+            Change(joiner=BRUNO, leaver=BO, edits=(("edit", 22, 58, ADA), ("hand-made", 26, 30, PEOPLE[9]))),
+            Change(joiner=PEOPLE[6], away=(PEOPLE[9], 30, 19), edits=(("hand-made", 28, 49, EMILE),)),
+            Change(leaver=PEOPLE[9], away=(ADA, 1, 19)),
+        ),
+    ),
 }
 
 
