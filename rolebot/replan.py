@@ -162,15 +162,27 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
 
     def _crowded(self) -> list[date]:
         """Frozen turns kept with someone other than their owner serving, whose server this plan
-        also gives a turn next to them (one it replaced, say): the next run would not keep them."""
-        return [
+        also gives a turn next to them (one it replaced, say): the next run would not keep them,
+        nor the second halves kept because such a turn was their first."""
+        crowded = {
             day
             for day, (owner, server) in self.fixed.items()
             if self.stage(day) == "frozen"
             and day not in self.pins
             and owner.id != server.id
             and any(self.servers[near].id == server.id for near in neighbours(self.role, day) if near in self.servers)
-        ]
+        }
+        halves = {  # the second halves kept because their first half was: their trade is undone
+            day
+            for day in self.fixed
+            if self.stage(day) == "frozen"
+            and (turn := self.existing.get(day)) is not None
+            and not turn.pinned
+            and turn.trade is not None
+            and turn.trade in crowded
+            and turn.trade < day
+        }
+        return sorted(crowded | halves)
 
     def _keep_in_order(self) -> None:
         """Drop, first to last, each kept open turn whose owner the round robin no longer gives
@@ -275,5 +287,5 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             return
         first = self.fixed.get(trade)
         owed = trade < self.days[0] or (first is not None and first[0].id == turn.server.id)
-        if owed and day not in self.fixed:
+        if owed and day not in self.fixed and turn.server.id in self.ids:  # one who left owes nothing
             self.debts[day] = Debt(turn.server, turn.owner, trade)

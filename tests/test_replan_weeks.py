@@ -278,6 +278,48 @@ FOUND: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
             Change(leaver=PEOPLE[9], away=(ADA, 1, 19)),
         ),
     ),
+    # Sam, away, owns the frozen 13 Jan, traded with Ada's 20 Jan; Mia left, and her 6 Jan could
+    # only go to Ada, crowding 13 Jan, which was decided again; 20 Jan, kept as the second half of a
+    # trade that no longer was, changed on the re-run. A second half goes with its crowded first half.
+    "a crowded first half and its kept second half": (
+        TRIAGER,
+        (PEOPLE[15], PEOPLE[6], PEOPLE[13], PEOPLE[12]),
+        (
+            Change(leaver=PEOPLE[12], away=(PEOPLE[15], 4, 5)),
+            Change(
+                joiner=PEOPLE[11], leaver=PEOPLE[11], away=(PEOPLE[13], 20, 15), edits=(("edit", 60, 20, PEOPLE[15]),)
+            ),
+            Change(
+                leaver=PEOPLE[15],
+                away=(PEOPLE[13], 21, 10),
+                edits=(("hand-made", 43, 41, PEOPLE[9]), ("cover", 46, 40, PEOPLE[15])),
+            ),
+            Change(joiner=PEOPLE[8], leaver=PEOPLE[6]),
+            Change(joiner=ADA, edits=(("swap", 10, 59, PEOPLE[15]),)),
+            Change(
+                leaver=PEOPLE[8],
+                away=(PEOPLE[13], 8, 7),
+                edits=(("hand-made", 25, 43, PEOPLE[11]), ("hand-made", 7, 43, PEOPLE[6])),
+            ),
+        ),
+    ),
+    # Noor, who served Zoë's frozen 20 Jan as the second half of a trade for the started 13 Jan
+    # (Zoë serves it), left: the turn Noor owed Zoë went back to Zoë, overlapping, while others were
+    # free. One who left owes nothing: the frozen turn is replaced.
+    "a leaver who owed the second half of a trade": (
+        TRIAGER,
+        (PEOPLE[12], EMILE, PEOPLE[8], PEOPLE[15], PEOPLE[9]),
+        (
+            Change(joiner=PEOPLE[7], leaver=PEOPLE[12]),
+            Change(away=(PEOPLE[9], 39, 0)),
+            Change(),
+            Change(joiner=CHEN),
+            Change(joiner=ADA),
+            Change(away=(PEOPLE[9], 0, 3)),
+            Change(),
+            Change(leaver=PEOPLE[9]),
+        ),
+    ),
 }
 
 
