@@ -9,8 +9,9 @@ one of three stages:
 - **frozen** (the coming handoff and the next `freeze`): a planned turn keeps its owner, and
   its server unless they cannot serve it (left the group, away on a day of the turn, or
   holding an overlapping pinned turn). An owner who left, or who overlaps a pinned turn, is
-  replaced by someone who can serve (preferring someone with no other turn in the window);
-  an owner who is away keeps the turn and trades it by the absence rule below.
+  replaced by someone who can serve (preferring someone with no other turn in the window), and
+  so is one who serves a kept turn next to it when its server cannot serve it; an owner who is
+  away keeps the turn and trades it by the absence rule below.
 - **open** (after the window): every planned turn is derived afresh.
 
 **Owners: round robin, blind to absences.** A pinned turn is its owner's. Otherwise the owner
@@ -18,8 +19,10 @@ at D is the first member, in rotation order cyclically after the owner at the pr
 handoff (a departed owner counts from where their name sorts, as `rotation.successor`),
 who serves no overlapping turn that is fixed (pinned, started or kept in the window: a kept away
 trade or substitute is served as it is, and so is one this plan decides for a frozen turn) and
-does not own the one just before. Absences never change an owner of a turn that is derived
-afresh, so an absence moves nobody's place.
+does not own the one just before. An open turn kept as it is (a trade half whose other half a
+person pinned) stays only while its owner is the one the round robin gives there; once the group
+changes so that it is not, it is derived afresh, holding nobody's place out of order. Absences
+never change an owner of a turn that is derived afresh, so an absence moves nobody's place.
 
 **Servers: the absence rule.** A turn's owner serves it, unless they are away on one of its
 days. Then the turn is *traded*: it goes to the owner of the nearest later open turn who can
@@ -29,8 +32,9 @@ moves, and everybody's number of turns stays the same. Both halves are planned, 
 `rolebot_away` with the other's date; when the absence is removed the next replan undoes the
 trade by itself (a started half stays, and its other half is still owed). If no turn in the
 horizon can trade, the first member after the owner who can serve the turn substitutes, and
-the plan says so. If nobody can, the turn goes to someone who overlaps a neighbour, else it
-stays with its owner (`shortfall`, reported as unfilled).
+the plan says so. If nobody can, it still trades where only its new server's half overlaps a
+neighbour (the absent owner gets a turn they can serve), else it goes to someone who overlaps a
+neighbour, else it stays with its owner (`shortfall`, reported as unfilled).
 
 **Stability.** The owners, then the trades, are derived from the group, the absences, the
 pins and what is kept; nothing else. So the plan's own result replans to itself, and so does
@@ -125,11 +129,28 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
                 raise starter.problem  # the state names nobody rolebot can match, and no event says
         self.state = {day: s.member for day, s in state.items() if s.member is not None}
         self._settle()
+        self._keep_in_order()
         owed = dict(self.debts)
-        for attempt in range(len(self.held) + 1):
-            if attempt:  # the next run keeps the frozen turns as decided: derive the owners again as it will
-                self.debts, self.conflicts, self.unseeded = {**owed, **self._owed_by_decided()}, [], False
-                self.owners, self.servers, self.trades, self.shortfalls = {}, {}, {}, {}
+        while True:
+            self._decide(owed)
+            crowded = self._crowded()
+            if not crowded:
+                break
+            for day in crowded:  # decided afresh, as the next run will, seeing this plan's servers
+                self.held[day] = self.fixed.pop(day)[0]
+            owed = {day: debt for day, debt in owed.items() if debt.origin not in crowded}
+            self.decided = {}
+        for day, shortfall in list(self.shortfalls.items()):
+            if shortfall == "overlap" and not self._overlapping(day):
+                del self.shortfalls[day]  # a later turn moved away from it
+        return tuple(self._turn(day) for day in self.days)
+
+    def _decide(self, owed: Mapping[date, Debt]) -> None:
+        """Derive the owners, then the servers; again while what they decide for the held turns
+        changes (the next run keeps the frozen turns as decided: derive the owners as it will)."""
+        for _ in range(len(self.held) + 1):
+            self.debts, self.conflicts, self.unseeded = {**owed, **self._owed_by_decided()}, [], False
+            self.owners, self.servers, self.trades, self.shortfalls = {}, {}, {}, {}
             self._derive_owners()
             self._assign_servers()
             decided: dict[date, tuple[Member, date | None]] = {}
@@ -137,12 +158,44 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
                 if self._decided(day, owner, decided):
                     decided[day] = (self.servers[day], self.trades.get(day))
             if decided == self.decided:
-                break
+                return
             self.decided = decided
-        for day, shortfall in list(self.shortfalls.items()):
-            if shortfall == "overlap" and not self._overlapping(day):
-                del self.shortfalls[day]  # a later turn moved away from it
-        return tuple(self._turn(day) for day in self.days)
+
+    def _crowded(self) -> list[date]:
+        """Frozen turns kept with someone other than their owner serving, whose server this plan
+        also gives a turn next to them (one it replaced, say): the next run would not keep them,
+        nor the second halves kept because such a turn was their first."""
+        crowded = {
+            day
+            for day, (owner, server) in self.fixed.items()
+            if self.stage(day) == "frozen"
+            and day not in self.pins
+            and owner.id != server.id
+            and any(self.servers[near].id == server.id for near in neighbours(self.role, day) if near in self.servers)
+        }
+        halves = {  # the second halves kept because their first half was: their trade is undone
+            day
+            for day in self.fixed
+            if self.stage(day) == "frozen"
+            and (turn := self.existing.get(day)) is not None
+            and not turn.pinned
+            and turn.trade is not None
+            and turn.trade in crowded
+            and turn.trade < day
+        }
+        return sorted(crowded | halves)
+
+    def _keep_in_order(self) -> None:
+        """Drop, first to last, each kept open turn whose owner the round robin no longer gives
+        there (the group changed since): derived afresh, it holds nobody's place out of order."""
+        while True:
+            self._derive_owners()
+            if not self.out_of_order:
+                return
+            day = self.out_of_order[0]
+            del self.fixed[day]
+            self.kept_open.discard(day)
+            self.owners, self.shortfalls, self.unseeded = {}, {}, False
 
     def _owed_by_decided(self) -> dict[date, Debt]:
         """The debts the next run finds (as `_owe` does) behind the away trades decided for held
@@ -161,7 +214,7 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             earlier[near][0] == server for near in neighbours(self.role, day) if near in earlier
         ):
             return False
-        return self._keeps_away(day, owner, server, self.trades.get(day))
+        return self._keeps_away(day, owner, server, self.trades.get(day), self.servers)
 
     # --- what is kept -------------------------------------------------------------------------
 
@@ -179,6 +232,7 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
                 self._hold(day, turn)
             elif turn is not None and self._pinned_partner(day, turn):
                 self.fixed[day] = (turn.owner, turn.server)
+                self.kept_open.add(day)
             if turn is not None and not turn.pinned and turn.trade is not None:
                 self._owe(day, turn)
 
@@ -189,21 +243,29 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             self.replaced.add(day)
         elif self._keeps(day, turn, owner, server):
             self.fixed[day] = (owner, server)
+        elif self.unable(owner, day) is None and self._serves_kept_near(day, owner):
+            self.replaced.add(day)  # its server cannot serve it, nor its owner, who serves a kept turn next to it
         else:
             self.held[day] = owner
 
     def _keeps(self, day: date, turn: Turn | None, owner: Member, server: Member) -> bool:
         if turn is None or server == owner:
             return self.unable(server, day) is None and server not in self._pinned_near(day)
-        return self._keeps_away(day, owner, server, turn.trade)
+        beside = {near: self.existing[near].server for near in neighbours(self.role, day) if near in self.existing}
+        return self._keeps_away(day, owner, server, turn.trade, beside)
 
-    def _keeps_away(self, day: date, owner: Member, server: Member, trade: date | None) -> bool:
+    def _keeps_away(
+        self, day: date, owner: Member, server: Member, trade: date | None, beside: Mapping[date, Member]
+    ) -> bool:
         """Whether a frozen turn `server` serves for `owner` (away trade `trade`, or a substitute)
-        is kept: the server can still serve it, and the reason it is not the owner's still holds."""
+        is kept: the server can still serve it, serving none of the turns next to it (as `beside`
+        has their servers), and the reason it is not the owner's still holds."""
         if self.unable(server, day) is not None or server in self._pinned_near(day):
             return False
         if self._serves_kept_near(day, server):
             return False  # a shortfall: its server also serves the kept turn before it
+        if any(beside[near].id == server.id for near in neighbours(self.role, day) if near in beside):
+            return False  # a shortfall: decided afresh, so that it never moves an owner next to it
         if trade is None or trade > day:  # a substitute, or the first half: while the owner is away
             return self.unable(owner, day) is not None
         first = self.fixed.get(trade)  # the second half: kept while its first half stays its debtor's
@@ -226,5 +288,5 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             return
         first = self.fixed.get(trade)
         owed = trade < self.days[0] or (first is not None and first[0].id == turn.server.id)
-        if owed and day not in self.fixed:
+        if owed and day not in self.fixed and turn.server.id in self.ids:  # one who left owes nothing
             self.debts[day] = Debt(turn.server, turn.owner, trade)

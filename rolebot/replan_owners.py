@@ -20,9 +20,12 @@ class RoundRobin(WalkState):
 
     def _derive_owners(self) -> None:
         previous: Member | None = None
+        self.out_of_order = []
         for index, day in enumerate(self.reach):
             if day in self.fixed:
                 owner = self.fixed[day][0]
+                if day in self.kept_open and previous is not None and self._next_owner(day, previous)[0] != owner:
+                    self.out_of_order.append(day)
             elif day in self.held:
                 owner = self.held[day]
             else:
@@ -30,7 +33,7 @@ class RoundRobin(WalkState):
                     previous = self._seed()
                 self.unseeded = self.unseeded or previous is None
                 owed = self.debts.get(day)
-                if owed is not None and successor(self.order, previous, self.role.usergroup) == owed.creditor:
+                if owed is not None and self._next_owner(day, previous, owed.origin)[0] == owed.creditor:
                     owner, shortfall = owed.creditor, None  # served by the debtor: their overlaps do not count
                 elif day in self.replaced:
                     owner, shortfall = self._replacement(day, previous)
@@ -57,13 +60,16 @@ class RoundRobin(WalkState):
                 owner = successor(self.order, owner, self.role.usergroup)
         return owner
 
-    def _near_servers(self, day: date) -> set[str]:
+    def _near_servers(self, day: date, beside: date | None = None) -> set[str]:
         """Who holds the turns overlapping `day`, as the round robin sees them: the servers of
         pinned and kept ones (a kept away trade is served as it is: its server is busy, its absent
         owner is not), the servers this plan decides for frozen turns (the next run keeps them),
-        and the owners of the others (absences aside)."""
+        and the owners of the others (absences aside). `beside`: a turn to leave out (the first
+        half of a trade whose second half is `day`: its server does not serve `day`)."""
         found = set()
         for near in neighbours(self.role, day):
+            if near == beside:
+                continue
             if near in self.pins:
                 found.add(self.pins[near].id)
             elif near in self.fixed:
@@ -77,9 +83,12 @@ class RoundRobin(WalkState):
                 found.add(self.owners[near].id)
         return found
 
-    def _next_owner(self, day: date, previous: Member | None) -> tuple[Member, Shortfall | None]:
-        """Round robin, blind to absences: the first after `previous` with no overlapping turn."""
-        cycle, blocked = self._cycle(previous), self._near_servers(day)
+    def _next_owner(
+        self, day: date, previous: Member | None, beside: date | None = None
+    ) -> tuple[Member, Shortfall | None]:
+        """Round robin, blind to absences: the first after `previous` with no overlapping turn
+        (leaving out the turn at `beside`, if any)."""
+        cycle, blocked = self._cycle(previous), self._near_servers(day, beside)
         found = next((m for m in cycle if m.id not in blocked), None)
         return (found, None) if found is not None else (cycle[0], "overlap")
 

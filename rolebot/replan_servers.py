@@ -43,6 +43,10 @@ class AwayRule(WalkState):
                 self.servers[day], self.trades[day] = kept, None
                 continue
             partner = self._partner(day)
+            if partner is None and self._stand_in(day) is None:  # whoever serves it overlaps a turn:
+                partner = self._partner(day, clean=False)  # a trade at least gives the owner a turn they can serve
+                if partner is not None:
+                    self.shortfalls[day] = "overlap"
             if partner is not None:
                 self.servers[day], self.servers[partner] = self.owners[partner], owner
                 self.trades[day], self.trades[partner] = partner, day
@@ -95,9 +99,10 @@ class AwayRule(WalkState):
                 return False
         return True
 
-    def _partner(self, day: date) -> date | None:
+    def _partner(self, day: date, *, clean: bool = True) -> date | None:
         """The nearest later open turn whose owner can serve `day` and whose turn the absent owner
-        of `day` can serve; None if there is none within the plan."""
+        of `day` can serve; None if there is none within the plan. Not `clean`: the owner may
+        serve `day` beside a turn of theirs (when anyone would), as long as they are not away."""
         absent = self.owners[day]
         for later in self.days:
             if later <= day or self.stage(later) != "open" or later in self.fixed:
@@ -108,14 +113,21 @@ class AwayRule(WalkState):
             if other.id == absent.id:
                 continue
             swapped = {day: other, later: absent}
-            if self._can_serve(other, day, swapped) and self._can_serve(absent, later, swapped):
+            if not self._can_serve(absent, later, swapped):
+                continue
+            if self._can_serve(other, day, swapped) or (not clean and self.unable(other, day) is None):
                 return later
         return None
+
+    def _stand_in(self, day: date) -> Member | None:
+        """The first member after the absent owner of `day` who can serve it."""
+        owner = self.owners[day]
+        return next((m for m in self._cycle(owner) if m.id != owner.id and self._can_serve(m, day)), None)
 
     def _substitute(self, day: date) -> None:
         owner = self.owners[day]
         cycle = self._cycle(owner)
-        found = next((m for m in cycle if m.id != owner.id and self._can_serve(m, day)), None)
+        found = self._stand_in(day)
         if found is not None:
             self.servers[day], self.trades[day] = found, None
             return

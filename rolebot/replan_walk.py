@@ -58,6 +58,10 @@ class WalkState:
         self.state: Mapping[date, Member] = {}
         self.fixed: dict[date, tuple[Member, Member]] = {}
         """(owner, server) of turns kept as they are: pinned, started, or kept in the window."""
+        self.kept_open: set[date] = set()
+        """Open turns kept as they are: first halves of trades whose other half a person pinned."""
+        self.out_of_order: list[date] = []
+        """Kept open turns whose owner is not the one the round robin gives there (last derivation)."""
         self.held: dict[date, Member] = {}
         """Frozen turns whose owner stays while their server is decided again."""
         self.decided: dict[date, tuple[Member, date | None]] = {}

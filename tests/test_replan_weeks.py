@@ -127,8 +127,7 @@ class Week:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(raises=AssertionError, strict=False, reason="finds the replanner's known bugs (STILL_FAILING)")
-@budget(30, shrink=False)
+@budget(30)
 @given(data=st.data(), role=st.sampled_from([TRIAGER, FACILITATOR]))
 def test_ten_weeks_of_joins_leaves_swaps_and_absences_keep_every_invariant(
     data: st.DataObject, role: RoleConfig
@@ -206,14 +205,9 @@ FOUND: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
         (ADA, BO, BRUNO, CHEN, DANA, EMILE),
         (Change(), Change(away=(ADA, 0, 0)), Change(away=(BO, 16, 21)), Change(), Change(leaver=BRUNO)),
     ),
-}
-
-
-# Runs that fail on main and still fail here: the replanner's known bugs, each a strict xfail so
-# that the fix that makes one pass has to move it up to FOUND.
-STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
-    # Pinned swaps around leavers: 27 Jan is left to someone serving an overlapping turn while
-    # someone else is free.
+    # Pinned swaps around leavers; then Bruno, who served Chen's frozen 27 Jan (the second half of
+    # a trade for 20 Jan, which Chen serves), left: 27 Jan stayed Chen's, overlapping, while Ada was
+    # free. A frozen turn neither its server nor its owner can serve is replaced.
     "swaps around leavers, then an absence and a leaver": (
         TRIAGER,
         (ADA, BO, BRUNO, CHEN),
@@ -229,8 +223,9 @@ STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...
             Change(leaver=BRUNO),
         ),
     ),
-    # A kept first half whose other half a person pinned (`_pinned_partner`) holds bo's place out of
-    # the round robin's order: Dana, who joined, waits longer than one cycle.
+    # A kept first half whose other half a person pinned (`_pinned_partner`) held bo's place out of
+    # the round robin's order once people joined (bo owned 3 and 10 Mar): Dana waited longer than
+    # one cycle. A kept open turn whose owner the round robin no longer gives there is derived afresh.
     "a kept trade half with a pinned partner, then joiners": (
         TRIAGER,
         (ADA, BO, BRUNO, CHEN),
@@ -246,7 +241,90 @@ STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...
             Change(leaver=ADA),
         ),
     ),
+    # Zoë left; her frozen 6 Jan could only go to Priya (Dana and Mia away), who serves the kept
+    # first half of a trade on 13 Jan for Dana: kept beside a turn the plan gives its server, the
+    # re-run decided 13 Jan again. A kept away turn crowded by this plan's servers is decided afresh.
+    "a leaver's frozen turn beside a kept away trade": (
+        TRIAGER,
+        (PEOPLE[15], PEOPLE[11], BRUNO, DANA),
+        (
+            Change(away=(BRUNO, 48, 3), edits=(("cover", 37, 41, ADA),)),
+            Change(
+                joiner=PEOPLE[8],
+                leaver=BRUNO,
+                away=(DANA, 25, 21),
+                edits=(("cover", 14, 48, DANA), ("swap", 48, 52, PEOPLE[7])),
+            ),
+            Change(edits=(("cover", 56, 26, PEOPLE[14]), ("swap", 24, 26, BRUNO))),
+            Change(away=(PEOPLE[8], 21, 8), edits=(("edit", 7, 22, BO),)),
+            Change(leaver=PEOPLE[15], away=(DANA, 43, 21), edits=(("edit", 7, 43, PEOPLE[9]),)),
+        ),
+    ),
+    # Ada, away, owns a frozen turn (27 Jan) that trades with Chen's 3 Feb; deriving the owners
+    # again as the next run keeps that trade, the round robin passed Chen over at 3 Feb for serving
+    # 27 Jan (Bruno, next after Ada, serves a pinned turn beside it): the first half named a second
+    # half that was no longer its. The turn owed back counts no overlap with the turn it repays.
+    "a frozen trade whose second half follows a pinned neighbour": (
+        TRIAGER,
+        (PEOPLE[15], PEOPLE[11], ADA, CHEN, PEOPLE[12], BO, PEOPLE[13], PEOPLE[9], PEOPLE[10], EMILE),
+        (
+            Change(leaver=PEOPLE[10], away=(ADA, 1, 19)),
+            Change(edits=(("hand-made", 32, 1, DANA),)),
+            Change(leaver=PEOPLE[11]),
+            Change(joiner=PEOPLE[10], edits=(("edit", 58, 12, BRUNO), ("cover", 19, 46, PEOPLE[12]))),
+            Change(joiner=BRUNO, leaver=BO, edits=(("edit", 22, 58, ADA), ("hand-made", 26, 30, PEOPLE[9]))),
+            Change(joiner=PEOPLE[6], away=(PEOPLE[9], 30, 19), edits=(("hand-made", 28, 49, EMILE),)),
+            Change(leaver=PEOPLE[9], away=(ADA, 1, 19)),
+        ),
+    ),
+    # Sam, away, owns the frozen 13 Jan, traded with Ada's 20 Jan; Mia left, and her 6 Jan could
+    # only go to Ada, crowding 13 Jan, which was decided again; 20 Jan, kept as the second half of a
+    # trade that no longer was, changed on the re-run. A second half goes with its crowded first half.
+    "a crowded first half and its kept second half": (
+        TRIAGER,
+        (PEOPLE[15], PEOPLE[6], PEOPLE[13], PEOPLE[12]),
+        (
+            Change(leaver=PEOPLE[12], away=(PEOPLE[15], 4, 5)),
+            Change(
+                joiner=PEOPLE[11], leaver=PEOPLE[11], away=(PEOPLE[13], 20, 15), edits=(("edit", 60, 20, PEOPLE[15]),)
+            ),
+            Change(
+                leaver=PEOPLE[15],
+                away=(PEOPLE[13], 21, 10),
+                edits=(("hand-made", 43, 41, PEOPLE[9]), ("cover", 46, 40, PEOPLE[15])),
+            ),
+            Change(joiner=PEOPLE[8], leaver=PEOPLE[6]),
+            Change(joiner=ADA, edits=(("swap", 10, 59, PEOPLE[15]),)),
+            Change(
+                leaver=PEOPLE[8],
+                away=(PEOPLE[13], 8, 7),
+                edits=(("hand-made", 25, 43, PEOPLE[11]), ("hand-made", 7, 43, PEOPLE[6])),
+            ),
+        ),
+    ),
+    # Noor, who served Zoë's frozen 20 Jan as the second half of a trade for the started 13 Jan
+    # (Zoë serves it), left: the turn Noor owed Zoë went back to Zoë, overlapping, while others were
+    # free. One who left owes nothing: the frozen turn is replaced.
+    "a leaver who owed the second half of a trade": (
+        TRIAGER,
+        (PEOPLE[12], EMILE, PEOPLE[8], PEOPLE[15], PEOPLE[9]),
+        (
+            Change(joiner=PEOPLE[7], leaver=PEOPLE[12]),
+            Change(away=(PEOPLE[9], 39, 0)),
+            Change(),
+            Change(joiner=CHEN),
+            Change(joiner=ADA),
+            Change(away=(PEOPLE[9], 0, 3)),
+            Change(),
+            Change(leaver=PEOPLE[9]),
+        ),
+    ),
 }
+
+
+# Runs that fail on main and still fail here: the replanner's known bugs, each a strict xfail so
+# that the fix that makes one pass has to move it up to FOUND.
+STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {}
 
 
 @pytest.mark.slow
