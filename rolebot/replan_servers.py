@@ -44,6 +44,11 @@ class AwayRule(WalkState):
                 continue
             partner = self._partner(day)
             if partner is None and self._stand_in(day) is None:  # whoever serves it overlaps a turn:
+                kept = self._kept_substitute(day, clean=False)
+                if kept is not None:  # as good as any trade left: what the calendar says stays
+                    self.servers[day], self.trades[day] = kept, None
+                    self.shortfalls[day] = "overlap"
+                    continue
                 partner = self._partner(day, clean=False)  # a trade at least gives the owner a turn they can serve
                 if partner is not None:
                     self.shortfalls[day] = "overlap"
@@ -53,15 +58,17 @@ class AwayRule(WalkState):
             else:
                 self._substitute(day)
 
-    def _kept_substitute(self, day: date) -> Member | None:
+    def _kept_substitute(self, day: date, *, clean: bool = True) -> Member | None:
         """The substitute the calendar already has for the absent owner of `day`, if they can still
-        serve: a later turn that comes into the horizon does not undo it."""
+        serve: a later turn that comes into the horizon does not undo it. Not `clean`: they may
+        serve a turn next to it (when anyone would), as long as they are in the group and not away."""
         turn = self.existing.get(day)
         if turn is None or turn.pinned or turn.away is None or turn.trade is not None:
             return None
         if turn.owner.id != self.owners[day].id or turn.server.id == turn.owner.id:
             return None
-        return turn.server if self._can_serve(turn.server, day) else None
+        able = self._can_serve(turn.server, day) if clean else self.unable(turn.server, day) is None
+        return turn.server if able else None
 
     def _reserve(self, debt: Debt, first: date) -> None:
         """Reserve for the debtor the first open turn from `first` that the creditor owns and the
