@@ -32,11 +32,12 @@ moves, and everybody's number of turns stays the same. Both halves are planned, 
 `rolebot_away` with the other's date; when the absence is removed the next replan undoes the
 trade by itself (a started half stays, and its other half is still owed). If no turn in the
 horizon can trade, the first member after the owner who can serve the turn substitutes, and
-the plan says so. If nobody can, a substitute the calendar already has there stays while they
-are in the group and not away (an equally crowded trade would only move two turns), else it still
-trades where only its new server's half overlaps a neighbour (the absent owner gets a turn they
-can serve), else it goes to someone who overlaps a neighbour, else it stays with its owner
-(`shortfall`, reported as unfilled).
+the plan says so. If nobody can, whoever the calendar already has serving it for the owner stays,
+as written (a substitute; a first half whose trade still holds, or whose other half a person
+pinned for its server), while in the group and not away: any other choice overlaps too, and would
+only move more turns. Else it still trades where only its new server's half overlaps a
+neighbour (the absent owner gets a turn they can serve), else it goes to someone who overlaps a
+neighbour, else it stays with its owner (`shortfall`, reported as unfilled).
 
 **Stability.** The owners, then the trades, are derived from the group, the absences, the
 pins and what is kept; nothing else. So the plan's own result replans to itself, and so does

@@ -44,10 +44,7 @@ class AwayRule(WalkState):
                 continue
             partner = self._partner(day)
             if partner is None and self._stand_in(day) is None:  # whoever serves it overlaps a turn:
-                kept = self._kept_substitute(day, clean=False)
-                if kept is not None:  # as good as any trade left: what the calendar says stays
-                    self.servers[day], self.trades[day] = kept, None
-                    self.shortfalls[day] = "overlap"
+                if self._keep_crowded(day):
                     continue
                 partner = self._partner(day, clean=False)  # a trade at least gives the owner a turn they can serve
                 if partner is not None:
@@ -58,17 +55,42 @@ class AwayRule(WalkState):
             else:
                 self._substitute(day)
 
-    def _kept_substitute(self, day: date, *, clean: bool = True) -> Member | None:
+    def _kept_substitute(self, day: date) -> Member | None:
         """The substitute the calendar already has for the absent owner of `day`, if they can still
-        serve: a later turn that comes into the horizon does not undo it. Not `clean`: they may
-        serve a turn next to it (when anyone would), as long as they are in the group and not away."""
+        serve: a later turn that comes into the horizon does not undo it."""
         turn = self.existing.get(day)
         if turn is None or turn.pinned or turn.away is None or turn.trade is not None:
             return None
         if turn.owner.id != self.owners[day].id or turn.server.id == turn.owner.id:
             return None
-        able = self._can_serve(turn.server, day) if clean else self.unable(turn.server, day) is None
-        return turn.server if able else None
+        return turn.server if self._can_serve(turn.server, day) else None
+
+    def _keep_crowded(self, day: date) -> bool:
+        """When nobody can serve the away turn at `day` without serving a turn next to it: whoever
+        the calendar has serving it stays, as written, while in the group and not away (any other
+        choice overlaps too, and would only move more turns). As written: a substitute; a first
+        half whose other half a person pinned since, that half's owner serving it; or a first half
+        whose other half can still trade."""
+        turn, owner = self.existing.get(day), self.owners[day]
+        if turn is None or turn.pinned or turn.away is None or turn.owner.id != owner.id:
+            return False
+        server, trade = turn.server, turn.trade
+        if server.id == owner.id or self.unable(server, day) is not None:
+            return False
+        if trade is not None:
+            other = self.existing.get(trade)
+            if trade < day or other is None:
+                return False
+            if trade in self.fixed:  # kept as it is: only a pinned half, its owner the server here
+                if not other.pinned or other.owner.id != server.id:
+                    return False
+            elif self.owners[trade].id != server.id or not self._can_trade(day, trade, clean=False):
+                return False
+            else:
+                self.servers[trade], self.trades[trade] = owner, day
+        self.servers[day], self.trades[day] = server, trade
+        self.shortfalls[day] = "overlap"
+        return True
 
     def _reserve(self, debt: Debt, first: date) -> None:
         """Reserve for the debtor the first open turn from `first` that the creditor owns and the
@@ -110,21 +132,21 @@ class AwayRule(WalkState):
         """The nearest later open turn whose owner can serve `day` and whose turn the absent owner
         of `day` can serve; None if there is none within the plan. Not `clean`: the owner may
         serve `day` beside a turn of theirs (when anyone would), as long as they are not away."""
-        absent = self.owners[day]
-        for later in self.days:
-            if later <= day or self.stage(later) != "open" or later in self.fixed:
-                continue
-            if later in self.trades or later in self.debts:
-                continue
-            other = self.owners[later]
-            if other.id == absent.id:
-                continue
-            swapped = {day: other, later: absent}
-            if not self._can_serve(absent, later, swapped):
-                continue
-            if self._can_serve(other, day, swapped) or (not clean and self.unable(other, day) is None):
-                return later
-        return None
+        return next((later for later in self.days if self._can_trade(day, later, clean=clean)), None)
+
+    def _can_trade(self, day: date, later: date, *, clean: bool = True) -> bool:
+        """Whether the away turn at `day` can trade with the open turn at `later` (as `_partner`)."""
+        if later <= day or self.stage(later) != "open" or later in self.fixed:
+            return False
+        if later in self.trades or later in self.debts:
+            return False
+        absent, other = self.owners[day], self.owners[later]
+        if other.id == absent.id:
+            return False
+        swapped = {day: other, later: absent}
+        if not self._can_serve(absent, later, swapped):
+            return False
+        return self._can_serve(other, day, swapped) or (not clean and self.unable(other, day) is None)
 
     def _stand_in(self, day: date) -> Member | None:
         """The first member after the absent owner of `day` who can serve it."""

@@ -97,6 +97,21 @@ def test_a_calendar_filled_with_nothing_changed_since_is_left_untouched(
     kind="cover",
     picks=(9, 2),
 )
+# Found: the same group, and nobody could serve Chen's 2 Dec without overlapping, so Émile took it
+# in a trade with his 3 Feb; then Émile covered his own 3 Feb. The first half stays as it was
+# written (a person settled its other half), rather than going to Dana, who overlaps too.
+@example(
+    world=world(
+        TRIAGER,
+        (ADA, BO, BRUNO, DANA),
+        changes=(("swap", 9, 11, ADA),),
+        leavers=(ADA, BO, BRUNO),
+        joiners=(CHEN, EMILE),
+        absences=(Absence(CHEN.id, CHEN.name, date(2026, 11, 25), date(2026, 12, 9)),),
+    ),
+    kind="cover",
+    picks=(9, 2),
+)
 def test_a_swap_or_cover_of_planned_turns_then_a_replan_moves_nothing_else(
     world: World, kind: str, picks: tuple[int, int]
 ) -> None:
