@@ -107,10 +107,13 @@ class AwayRule(WalkState):
 
     def _settle_debt(self, day: date, debt: Debt) -> bool:
         """Settle a debt at `day` if the debtor can serve it as things now stand; otherwise move it
-        to the creditor's next turn that can take it."""
+        to the creditor's next turn that can take it. A first half this plan decides (a held turn)
+        names the turn its debt settles at."""
         del self.debts[day]
         if self._can_serve(debt.debtor, day):
             self.trades[day] = debt.origin
+            if debt.origin in self.decided:
+                self.trades[debt.origin] = day
             return True
         self.servers[day] = self.owners[day]
         self._reserve(debt, dates.shift(day, self.role, 1))
