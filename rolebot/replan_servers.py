@@ -94,12 +94,13 @@ class AwayRule(WalkState):
 
     def _reserve(self, debt: Debt, first: date) -> None:
         """Reserve for the debtor the first open turn from `first` that the creditor owns and the
-        debtor could serve (`_can_serve`: not away; no overlapping turn owned or kept by them, but
-        for their own turns still to be given away); none: forgiven."""
+        debtor could serve (not away; no overlapping turn owned or kept by them); none: forgiven."""
         for day in self.days:
             if day < first or day in self.fixed or day in self.trades or day in self.debts:
                 continue
-            if self.owners[day].id == debt.creditor.id and self._can_serve(debt.debtor, day):
+            if self.owners[day].id != debt.creditor.id or self.unable(debt.debtor, day) is not None:
+                continue
+            if all(self.servers.get(near) != debt.debtor for near in neighbours(self.role, day)):
                 self.debts[day] = debt
                 self.servers[day] = debt.debtor  # owed: reserved for the debtor until settled
                 return
