@@ -121,26 +121,15 @@ class AwayRule(WalkState):
 
     def _can_serve(self, member: Member, day: date, instead: Mapping[date, Member] | None = None) -> bool:
         """In the group, not away, and serving no overlapping turn (as the servers stand, with
-        `instead` applied; an owner away on a turn still to be given away does not serve it)."""
+        `instead` applied)."""
         if self.unable(member, day) is not None:
             return False
         changed = instead or {}
         for near in neighbours(self.role, day):
             server = changed.get(near, self.servers.get(near))
-            if server is None or server.id != member.id:
-                continue
-            if near in changed or not self._to_give_away(near):
+            if server is not None and server.id == member.id:
                 return False
         return True
-
-    def _to_give_away(self, day: date) -> bool:
-        """Whether the turn at `day` is one this pass has still to decide whose owner, serving it so
-        far, is away then: it will be traded, or someone will substitute (unless everybody is away)."""
-        if not self.days[0] <= day <= self.days[-1] or day in self.fixed or day in self.trades:
-            return False
-        if day in self.debts or self.shortfalls.get(day) == "away":
-            return False
-        return self.unable(self.servers[day], day) is not None
 
     def _partner(self, day: date, *, clean: bool = True) -> date | None:
         """The nearest later open turn whose owner can serve `day` and whose turn the absent owner
