@@ -38,13 +38,11 @@ class AwayRule(WalkState):
                 if self._serves_kept_near(day, owner):
                     self.shortfalls.setdefault(day, "overlap")  # an owed turn that could not be settled
                 continue
-            kept = self._kept_substitute(day)
-            if kept is not None:
-                self.servers[day], self.trades[day] = kept, None
+            if self._keep_written(day):
                 continue
             partner = self._partner(day)
             if partner is None and self._stand_in(day) is None:  # whoever serves it overlaps a turn:
-                if self._keep_crowded(day):
+                if self._keep_written(day, clean=False):
                     continue
                 partner = self._partner(day, clean=False)  # a trade at least gives the owner a turn they can serve
                 if partner is not None:
@@ -55,41 +53,36 @@ class AwayRule(WalkState):
             else:
                 self._substitute(day)
 
-    def _kept_substitute(self, day: date) -> Member | None:
-        """The substitute the calendar already has for the absent owner of `day`, if they can still
-        serve: a later turn that comes into the horizon does not undo it."""
-        turn = self.existing.get(day)
-        if turn is None or turn.pinned or turn.away is None or turn.trade is not None:
-            return None
-        if turn.owner.id != self.owners[day].id or turn.server.id == turn.owner.id:
-            return None
-        return turn.server if self._can_serve(turn.server, day) else None
-
-    def _keep_crowded(self, day: date) -> bool:
-        """When nobody can serve the away turn at `day` without serving a turn next to it: whoever
-        the calendar has serving it stays, as written, while in the group and not away (any other
-        choice overlaps too, and would only move more turns). As written: a substitute; a first
-        half whose other half a person pinned since, that half's owner serving it; or a first half
-        whose other half can still trade."""
+    def _keep_written(self, day: date, *, clean: bool = True) -> bool:
+        """Keep the server the calendar already has for the absent owner of `day`, as written, while
+        it still works: a substitute who can still serve it, or a first half whose other half can
+        still trade (a nearer turn freed since, or one that comes into the horizon, does not undo
+        it). Not `clean` (nobody can serve `day` without serving a turn next to it): the server need
+        only be in the group and not away (any other choice overlaps too, and would only move more
+        turns), and a first half whose other half a person pinned since, for its server, stays too."""
         turn, owner = self.existing.get(day), self.owners[day]
         if turn is None or turn.pinned or turn.away is None or turn.owner.id != owner.id:
             return False
         server, trade = turn.server, turn.trade
-        if server.id == owner.id or self.unable(server, day) is not None:
+        if server.id == owner.id:
             return False
+        free = self._can_serve(server, day) if clean else self.unable(server, day) is None
         if trade is not None:
             other = self.existing.get(trade)
             if trade < day or other is None:
                 return False
             if trade in self.fixed:  # kept as it is: only a pinned half, its owner the server here
-                if not other.pinned or other.owner.id != server.id:
+                if clean or not free or not other.pinned or other.owner.id != server.id:
                     return False
-            elif self.owners[trade].id != server.id or not self._can_trade(day, trade, clean=False):
+            elif self.owners[trade].id != server.id or not self._can_trade(day, trade, clean=clean):
                 return False
             else:
                 self.servers[trade], self.trades[trade] = owner, day
+        elif not free:
+            return False
         self.servers[day], self.trades[day] = server, trade
-        self.shortfalls[day] = "overlap"
+        if not clean:
+            self.shortfalls[day] = "overlap"
         return True
 
     def _reserve(self, debt: Debt, first: date) -> None:

@@ -112,6 +112,20 @@ def test_a_calendar_filled_with_nothing_changed_since_is_left_untouched(
     kind="cover",
     picks=(9, 2),
 )
+# Found: Dana, away, trades 20 Jan with bo's 10 Mar and 24 Feb with bo's 14 Apr (Dana serving 10 Mar
+# rules out the turns beside it). bo covered his own 10 Mar, which freed Ada's 3 Mar, nearer: the
+# next replan moved the second trade there. A trade in the calendar stays while it can be made.
+@example(
+    world=world(
+        TRIAGER,
+        (ADA, BO),
+        changes=(("edit", 0, 0, BO),),
+        joiners=(BRUNO, CHEN, DANA),
+        absences=(Absence(DANA.id, DANA.name, date(2027, 1, 15), date(2027, 2, 24)),),
+    ),
+    kind="cover",
+    picks=(14, 1),
+)
 def test_a_swap_or_cover_of_planned_turns_then_a_replan_moves_nothing_else(
     world: World, kind: str, picks: tuple[int, int]
 ) -> None:
