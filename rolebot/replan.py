@@ -26,15 +26,19 @@ never change an owner of a turn that is derived afresh, so an absence moves nobo
 
 **Servers: the absence rule.** A turn's owner serves it, unless they are away on one of its
 days. Then the turn is *traded*: it goes to the owner of the nearest later open turn who can
-serve it (in the group, not away then, no overlapping turn) and whose turn the absent owner
-can serve, and the absent owner serves that turn instead. Two turns change, nothing else
-moves, and everybody's number of turns stays the same. Both halves are planned, marked
-`rolebot_away` with the other's date; when the absence is removed the next replan undoes the
-trade by itself (a started half stays, and its other half is still owed). If no turn in the
-horizon can trade, the first member after the owner who can serve the turn substitutes, and
-the plan says so. If nobody can, it still trades where only its new server's half overlaps a
-neighbour (the absent owner gets a turn they can serve), else it goes to someone who overlaps a
-neighbour, else it stays with its owner (`shortfall`, reported as unfilled).
+serve it (in the group, not away then, no overlapping turn) and whose turn the absent owner can
+serve, and the absent owner serves that turn instead. Two turns change, nothing else moves, and
+everybody's number of turns stays the same. A trade (or substitute) the calendar already has
+stays while it can still be made: a nearer turn freed since does not undo it. Both halves are
+planned, marked `rolebot_away` with the other's date; when the absence is removed the next
+replan undoes the trade by itself (a started half stays, and its other half is still owed). If
+no turn in the horizon can trade, the first member after the owner who can serve the turn
+substitutes, and the plan says so. If nobody can, whoever the calendar already has serving it
+for the owner stays, as written (a substitute; a first half whose trade still holds, or whose
+other half a person pinned for its server), while in the group and not away: any other choice
+overlaps too, and would only move more turns. Else it still trades where only its new server's
+half overlaps a neighbour (the absent owner gets a turn they can serve), else it goes to someone
+who overlaps a neighbour, else it stays with its owner (`shortfall`, reported as unfilled).
 
 **Stability.** The owners, then the trades, are derived from the group, the absences, the
 pins and what is kept; nothing else. So the plan's own result replans to itself, and so does

@@ -38,12 +38,12 @@ class AwayRule(WalkState):
                 if self._serves_kept_near(day, owner):
                     self.shortfalls.setdefault(day, "overlap")  # an owed turn that could not be settled
                 continue
-            kept = self._kept_substitute(day)
-            if kept is not None:
-                self.servers[day], self.trades[day] = kept, None
+            if self._keep_written(day):
                 continue
             partner = self._partner(day)
             if partner is None and self._stand_in(day) is None:  # whoever serves it overlaps a turn:
+                if self._keep_written(day, clean=False):
+                    continue
                 partner = self._partner(day, clean=False)  # a trade at least gives the owner a turn they can serve
                 if partner is not None:
                     self.shortfalls[day] = "overlap"
@@ -53,15 +53,37 @@ class AwayRule(WalkState):
             else:
                 self._substitute(day)
 
-    def _kept_substitute(self, day: date) -> Member | None:
-        """The substitute the calendar already has for the absent owner of `day`, if they can still
-        serve: a later turn that comes into the horizon does not undo it."""
-        turn = self.existing.get(day)
-        if turn is None or turn.pinned or turn.away is None or turn.trade is not None:
-            return None
-        if turn.owner.id != self.owners[day].id or turn.server.id == turn.owner.id:
-            return None
-        return turn.server if self._can_serve(turn.server, day) else None
+    def _keep_written(self, day: date, *, clean: bool = True) -> bool:
+        """Keep the server the calendar already has for the absent owner of `day`, as written, while
+        it still works: a substitute who can still serve it, or a first half whose other half can
+        still trade (a nearer turn freed since, or one that comes into the horizon, does not undo
+        it). Not `clean` (nobody can serve `day` without serving a turn next to it): the server need
+        only be in the group and not away (any other choice overlaps too, and would only move more
+        turns), and a first half whose other half a person pinned since, for its server, stays too."""
+        turn, owner = self.existing.get(day), self.owners[day]
+        if turn is None or turn.pinned or turn.away is None or turn.owner.id != owner.id:
+            return False
+        server, trade = turn.server, turn.trade
+        if server.id == owner.id:
+            return False
+        free = self._can_serve(server, day) if clean else self.unable(server, day) is None
+        if trade is not None:
+            other = self.existing.get(trade)
+            if trade < day or other is None:
+                return False
+            if trade in self.fixed:  # kept as it is: only a pinned half, its owner the server here
+                if clean or not free or not other.pinned or other.owner.id != server.id:
+                    return False
+            elif self.owners[trade].id != server.id or not self._can_trade(day, trade, clean=clean):
+                return False
+            else:
+                self.servers[trade], self.trades[trade] = owner, day
+        elif not free:
+            return False
+        self.servers[day], self.trades[day] = server, trade
+        if not clean:
+            self.shortfalls[day] = "overlap"
+        return True
 
     def _reserve(self, debt: Debt, first: date) -> None:
         """Reserve for the debtor the first open turn from `first` that the creditor owns and the
@@ -78,10 +100,13 @@ class AwayRule(WalkState):
 
     def _settle_debt(self, day: date, debt: Debt) -> bool:
         """Settle a debt at `day` if the debtor can serve it as things now stand; otherwise move it
-        to the creditor's next turn that can take it."""
+        to the creditor's next turn that can take it. A first half this plan decides (a held turn)
+        names the turn its debt settles at."""
         del self.debts[day]
         if self._can_serve(debt.debtor, day):
             self.trades[day] = debt.origin
+            if debt.origin in self.decided:
+                self.trades[debt.origin] = day
             return True
         self.servers[day] = self.owners[day]
         self._reserve(debt, dates.shift(day, self.role, 1))
@@ -103,21 +128,21 @@ class AwayRule(WalkState):
         """The nearest later open turn whose owner can serve `day` and whose turn the absent owner
         of `day` can serve; None if there is none within the plan. Not `clean`: the owner may
         serve `day` beside a turn of theirs (when anyone would), as long as they are not away."""
-        absent = self.owners[day]
-        for later in self.days:
-            if later <= day or self.stage(later) != "open" or later in self.fixed:
-                continue
-            if later in self.trades or later in self.debts:
-                continue
-            other = self.owners[later]
-            if other.id == absent.id:
-                continue
-            swapped = {day: other, later: absent}
-            if not self._can_serve(absent, later, swapped):
-                continue
-            if self._can_serve(other, day, swapped) or (not clean and self.unable(other, day) is None):
-                return later
-        return None
+        return next((later for later in self.days if self._can_trade(day, later, clean=clean)), None)
+
+    def _can_trade(self, day: date, later: date, *, clean: bool = True) -> bool:
+        """Whether the away turn at `day` can trade with the open turn at `later` (as `_partner`)."""
+        if later <= day or self.stage(later) != "open" or later in self.fixed:
+            return False
+        if later in self.trades or later in self.debts:
+            return False
+        absent, other = self.owners[day], self.owners[later]
+        if other.id == absent.id:
+            return False
+        swapped = {day: other, later: absent}
+        if not self._can_serve(absent, later, swapped):
+            return False
+        return self._can_serve(other, day, swapped) or (not clean and self.unable(other, day) is None)
 
     def _stand_in(self, day: date) -> Member | None:
         """The first member after the absent owner of `day` who can serve it."""

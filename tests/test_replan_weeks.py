@@ -324,7 +324,23 @@ FOUND: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
 
 # Runs that fail on main and still fail here: the replanner's known bugs, each a strict xfail so
 # that the fix that makes one pass has to move it up to FOUND.
-STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {}
+STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
+    # Found with `--hypothesis-seed=49`: Ada, away, owns 24 Feb; Bruno, away on his own 3 Mar next
+    # to it, still counts as serving 3 Mar when stand-ins for 24 Feb are looked for (his turn is
+    # given away later in the pass), so Chen takes 24 Feb overlapping while Bruno is free. Leaving
+    # such turns out of who serves beside a turn fixes it but broke other found runs (see git log).
+    "an away owner's turn next to another's": (
+        TRIAGER,
+        (ADA, BO, BRUNO, CHEN),
+        (
+            Change(edits=(("hand-made", 9, 0, ADA),)),
+            Change(leaver=BO),
+            *_quiet(5),
+            Change(joiner=BO, leaver=BO, away=(BRUNO, 55, 0), edits=(("edit", 20, 0, PEOPLE[12]),)),
+            Change(away=(ADA, 36, 4)),
+        ),
+    ),
+}
 
 
 @pytest.mark.slow
