@@ -33,7 +33,10 @@ stays while it can still be made: a nearer turn freed since does not undo it. Bo
 planned, marked `rolebot_away` with the other's date; when the absence is removed the next
 replan undoes the trade by itself (a started half stays, and its other half is still owed). If
 no turn in the horizon can trade, the first member after the owner who can serve the turn
-substitutes, and the plan says so. If nobody can, whoever the calendar already has serving it
+substitutes, and the plan says so. An owner serves their own turn next to it until it is given
+away; if that leaves nobody, the same search is made counting no owner on a turn next to it that
+they are away on and that is still to be given away (someone else will serve it). If nobody can
+still, whoever the calendar already has serving it
 for the owner stays, as written (a substitute; a first half whose trade still holds, or whose
 other half a person pinned for its server), while in the group and not away: any other choice
 overlaps too, and would only move more turns. Else it still trades where only its new server's

@@ -40,8 +40,13 @@ class AwayRule(WalkState):
                 continue
             if self._keep_written(day):
                 continue
-            partner = self._partner(day)
-            if partner is None and self._stand_in(day) is None:  # whoever serves it overlaps a turn:
+            partner, past = self._partner(day), False
+            if partner is None and self._stand_in(day) is None:  # look past the away owners beside it:
+                past = True
+                if self._keep_written(day, past_away=True):
+                    continue
+                partner = self._partner(day, past_away=True)
+            if partner is None and self._stand_in(day, past_away=True) is None:  # whoever serves it overlaps:
                 if self._keep_written(day, clean=False):
                     continue
                 partner = self._partner(day, clean=False)  # a trade at least gives the owner a turn they can serve
@@ -51,9 +56,9 @@ class AwayRule(WalkState):
                 self.servers[day], self.servers[partner] = self.owners[partner], owner
                 self.trades[day], self.trades[partner] = partner, day
             else:
-                self._substitute(day)
+                self._substitute(day, past_away=past)
 
-    def _keep_written(self, day: date, *, clean: bool = True) -> bool:
+    def _keep_written(self, day: date, *, clean: bool = True, past_away: bool = False) -> bool:
         """Keep the server the calendar already has for the absent owner of `day`, as written, while
         it still works: a substitute who can still serve it, or a first half whose other half can
         still trade (a nearer turn freed since, or one that comes into the horizon, does not undo
@@ -66,7 +71,7 @@ class AwayRule(WalkState):
         server, trade = turn.server, turn.trade
         if server.id == owner.id:
             return False
-        free = self._can_serve(server, day) if clean else self.unable(server, day) is None
+        free = self._can_serve(server, day, past_away=past_away) if clean else self.unable(server, day) is None
         if trade is not None:
             other = self.existing.get(trade)
             if trade < day or other is None:
@@ -74,7 +79,9 @@ class AwayRule(WalkState):
             if trade in self.fixed:  # kept as it is: only a pinned half, its owner the server here
                 if clean or not free or not other.pinned or other.owner.id != server.id:
                     return False
-            elif self.owners[trade].id != server.id or not self._can_trade(day, trade, clean=clean):
+            elif self.owners[trade].id != server.id or not self._can_trade(
+                day, trade, clean=clean, past_away=past_away
+            ):
                 return False
             else:
                 self.servers[trade], self.trades[trade] = owner, day
@@ -112,25 +119,41 @@ class AwayRule(WalkState):
         self._reserve(debt, dates.shift(day, self.role, 1))
         return False
 
-    def _can_serve(self, member: Member, day: date, instead: Mapping[date, Member] | None = None) -> bool:
+    def _can_serve(
+        self, member: Member, day: date, instead: Mapping[date, Member] | None = None, *, past_away: bool = False
+    ) -> bool:
         """In the group, not away, and serving no overlapping turn (as the servers stand, with
-        `instead` applied)."""
+        `instead` applied). `past_away`: an owner away on a turn still to be given away does not
+        serve it (it goes to someone else later in the pass)."""
         if self.unable(member, day) is not None:
             return False
         changed = instead or {}
         for near in neighbours(self.role, day):
             server = changed.get(near, self.servers.get(near))
-            if server is not None and server.id == member.id:
+            if server is None or server.id != member.id:
+                continue
+            if near in changed or not (past_away and self._to_give_away(near)):
                 return False
         return True
 
-    def _partner(self, day: date, *, clean: bool = True) -> date | None:
+    def _to_give_away(self, day: date) -> bool:
+        """Whether the turn at `day` is one this pass has still to decide whose owner, serving it so
+        far, is away then: it will be traded, or someone will substitute (unless everybody is away)."""
+        if not self.days[0] <= day <= self.days[-1] or day in self.fixed or day in self.trades:
+            return False
+        if day in self.debts or self.shortfalls.get(day) == "away":
+            return False
+        return self.servers[day].id == self.owners[day].id and self.unable(self.servers[day], day) is not None
+
+    def _partner(self, day: date, *, clean: bool = True, past_away: bool = False) -> date | None:
         """The nearest later open turn whose owner can serve `day` and whose turn the absent owner
         of `day` can serve; None if there is none within the plan. Not `clean`: the owner may
-        serve `day` beside a turn of theirs (when anyone would), as long as they are not away."""
-        return next((later for later in self.days if self._can_trade(day, later, clean=clean)), None)
+        serve `day` beside a turn of theirs (when anyone would), as long as they are not away.
+        `past_away`: as `_can_serve`."""
+        found = (later for later in self.days if self._can_trade(day, later, clean=clean, past_away=past_away))
+        return next(found, None)
 
-    def _can_trade(self, day: date, later: date, *, clean: bool = True) -> bool:
+    def _can_trade(self, day: date, later: date, *, clean: bool = True, past_away: bool = False) -> bool:
         """Whether the away turn at `day` can trade with the open turn at `later` (as `_partner`)."""
         if later <= day or self.stage(later) != "open" or later in self.fixed:
             return False
@@ -140,19 +163,22 @@ class AwayRule(WalkState):
         if other.id == absent.id:
             return False
         swapped = {day: other, later: absent}
-        if not self._can_serve(absent, later, swapped):
+        if not self._can_serve(absent, later, swapped, past_away=past_away):
             return False
-        return self._can_serve(other, day, swapped) or (not clean and self.unable(other, day) is None)
+        if self._can_serve(other, day, swapped, past_away=past_away):
+            return True
+        return not clean and self.unable(other, day) is None
 
-    def _stand_in(self, day: date) -> Member | None:
-        """The first member after the absent owner of `day` who can serve it."""
-        owner = self.owners[day]
-        return next((m for m in self._cycle(owner) if m.id != owner.id and self._can_serve(m, day)), None)
-
-    def _substitute(self, day: date) -> None:
+    def _stand_in(self, day: date, *, past_away: bool = False) -> Member | None:
+        """The first member after the absent owner of `day` who can serve it (`past_away`: as `_can_serve`)."""
         owner = self.owners[day]
         cycle = self._cycle(owner)
-        found = self._stand_in(day)
+        return next((m for m in cycle if m.id != owner.id and self._can_serve(m, day, past_away=past_away)), None)
+
+    def _substitute(self, day: date, *, past_away: bool = False) -> None:
+        owner = self.owners[day]
+        cycle = self._cycle(owner)
+        found = self._stand_in(day, past_away=past_away)
         if found is not None:
             self.servers[day], self.trades[day] = found, None
             return
