@@ -79,39 +79,30 @@ def test_a_calendar_filled_with_nothing_changed_since_is_left_untouched(
     check_invariants(plan, order, events, ())
 
 
+def _chen_away_after_a_swap(first: int, second: int) -> World:
+    """Three of four left after a swap of their turns; Chen and Émile joined; Chen is away from the
+    first handoff (the world two found runs below share)."""
+    return world(
+        TRIAGER,
+        (ADA, BO, BRUNO, DANA),
+        changes=(("swap", first, second, ADA),),
+        leavers=(ADA, BO, BRUNO),
+        joiners=(CHEN, EMILE),
+        absences=(Absence(CHEN.id, CHEN.name, date(2026, 11, 25), date(2026, 12, 9)),),
+    )
+
+
 @pytest.mark.slow
 @budget(100)
 @given(world=worlds(), kind=st.sampled_from(["swap", "cover"]), picks=st.tuples(st.integers(0, 60), st.integers(0, 60)))
 # Found: three left, Chen and Émile joined, Chen away from the first handoff: nobody could trade or
 # stand in for Chen's 2 Dec without overlapping, so Dana substituted. Émile's cover of Chen's 10 Feb
 # freed Chen beside Dana's 17 Feb, and the next replan traded 2 Dec with it: still an overlap.
-@example(
-    world=world(
-        TRIAGER,
-        (ADA, BO, BRUNO, DANA),
-        changes=(("swap", 8, 10, ADA),),
-        leavers=(ADA, BO, BRUNO),
-        joiners=(CHEN, EMILE),
-        absences=(Absence(CHEN.id, CHEN.name, date(2026, 11, 25), date(2026, 12, 9)),),
-    ),
-    kind="cover",
-    picks=(9, 2),
-)
+@example(world=_chen_away_after_a_swap(8, 10), kind="cover", picks=(9, 2))
 # Found: the same group, and nobody could serve Chen's 2 Dec without overlapping, so Émile took it
 # in a trade with his 3 Feb; then Émile covered his own 3 Feb. The first half stays as it was
 # written (a person settled its other half), rather than going to Dana, who overlaps too.
-@example(
-    world=world(
-        TRIAGER,
-        (ADA, BO, BRUNO, DANA),
-        changes=(("swap", 9, 11, ADA),),
-        leavers=(ADA, BO, BRUNO),
-        joiners=(CHEN, EMILE),
-        absences=(Absence(CHEN.id, CHEN.name, date(2026, 11, 25), date(2026, 12, 9)),),
-    ),
-    kind="cover",
-    picks=(9, 2),
-)
+@example(world=_chen_away_after_a_swap(9, 11), kind="cover", picks=(9, 2))
 # Found: Dana, away, trades 20 Jan with bo's 10 Mar and 24 Feb with bo's 14 Apr (Dana serving 10 Mar
 # rules out the turns beside it). bo covered his own 10 Mar, which freed Ada's 3 Mar, nearer: the
 # next replan moved the second trade there. A trade in the calendar stays while it can be made.
