@@ -38,25 +38,39 @@ class AwayRule(WalkState):
                 if self._serves_kept_near(day, owner):
                     self.shortfalls.setdefault(day, "overlap")  # an owed turn that could not be settled
                 continue
-            if self._keep_written(day):
-                continue
-            partner, past = self._partner(day), False
-            if partner is None and self._stand_in(day) is None:  # look past the away owners beside it:
-                past = True
-                if self._keep_written(day, past_away=True):
-                    continue
-                partner = self._partner(day, past_away=True)
-            if partner is None and self._stand_in(day, past_away=True) is None:  # whoever serves it overlaps:
-                if self._keep_written(day, clean=False):
-                    continue
-                partner = self._partner(day, clean=False)  # a trade at least gives the owner a turn they can serve
-                if partner is not None:
-                    self.shortfalls[day] = "overlap"
+            self._fill_away(day)
+
+    def _fill_away(self, day: date) -> None:
+        """Who serves the turn at `day`, whose owner is away: the server the calendar already has
+        while that still works, else a trade with the nearest later turn, else a stand-in; first as
+        the servers stand, then looking past away owners beside it whose turns the pass has still
+        to give away. If whoever serves it would overlap a turn: what is written, else a trade that
+        at least gives the owner a turn they can serve, else the first member who is not away."""
+        for past in (False, True):
+            if self._keep_written(day, past_away=past):
+                return
+            partner = self._partner(day, past_away=past)
             if partner is not None:
-                self.servers[day], self.servers[partner] = self.owners[partner], owner
-                self.trades[day], self.trades[partner] = partner, day
-            else:
-                self._substitute(day, past_away=past)
+                self._trade(day, partner)
+                return
+            found = self._stand_in(day, past_away=past)
+            if found is not None:
+                self.servers[day], self.trades[day] = found, None
+                return
+        if self._keep_written(day, clean=False):
+            return
+        partner = self._partner(day, clean=False)
+        if partner is not None:
+            self.shortfalls[day] = "overlap"
+            self._trade(day, partner)
+            return
+        self._overlap_or_unfilled(day)
+
+    def _trade(self, day: date, partner: date) -> None:
+        """The away owner of `day` and the owner of `partner` serve each other's turn."""
+        owner = self.owners[day]
+        self.servers[day], self.servers[partner] = self.owners[partner], owner
+        self.trades[day], self.trades[partner] = partner, day
 
     def _keep_written(self, day: date, *, clean: bool = True, past_away: bool = False) -> bool:
         """Keep the server the calendar already has for the absent owner of `day`, as written, while
@@ -175,14 +189,11 @@ class AwayRule(WalkState):
         cycle = self._cycle(owner)
         return next((m for m in cycle if m.id != owner.id and self._can_serve(m, day, past_away=past_away)), None)
 
-    def _substitute(self, day: date, *, past_away: bool = False) -> None:
+    def _overlap_or_unfilled(self, day: date) -> None:
+        """Nobody can serve `day` without overlapping a turn: the first member after its owner who
+        is not away serves it anyway; if everybody is away, it stays with its owner, unfilled."""
         owner = self.owners[day]
-        cycle = self._cycle(owner)
-        found = self._stand_in(day, past_away=past_away)
-        if found is not None:
-            self.servers[day], self.trades[day] = found, None
-            return
-        present = next((m for m in cycle if self.unable(m, day) is None), None)
+        present = next((m for m in self._cycle(owner) if self.unable(m, day) is None), None)
         if present is not None:
             self.servers[day], self.trades[day] = present, None
             self.shortfalls[day] = "overlap"
