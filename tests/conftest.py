@@ -11,7 +11,6 @@ import functools
 import json
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner, Result
 
+import tests.bytecode  # first: keeps the bytecode of what the imports below load (see the module)
 import tests.hypothesis_setup  # noqa: F401  (registers the Hypothesis profiles before the plugin loads one)
 from rolebot.cli import app
 from rolebot.context import AppContext
@@ -30,12 +30,6 @@ from tests.fakes.server import verify_expectations
 REPO = Path(__file__).resolve().parent.parent
 STATE_DEMO = REPO / "state"
 TEAM_CONFIG = REPO / "rolebot.toml"
-
-# Where PYTHONDONTWRITEBYTECODE is set (as on this project's machines), every pytest process
-# would compile rolebot and assertion-rewrite every test module again: about 2 s each, and a
-# run has a process per core. The tests keep them in __pycache__ (ignored by git), as Python
-# and pytest do by default.
-sys.dont_write_bytecode = False
 
 
 @pytest.fixture(scope="session")
