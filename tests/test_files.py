@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from pathlib import Path
 
@@ -54,5 +55,48 @@ def test_the_lock_is_released_when_the_block_fails(tmp_path: Path) -> None:
     path = tmp_path / "team-roles.json"
     with pytest.raises(ValueError, match="boom"), locked(path):
         raise ValueError("boom")
+    with locked(path, timeout=0.1):
+        pass
+
+
+def test_threads_of_one_run_take_turns_on_a_file(tmp_path: Path) -> None:
+    """Steps of one run writing the same file at once (two notices claimed in the state) queue
+    in the process: every read-modify-write lands."""
+    path = tmp_path / "team-roles.json"
+    write_atomic(path, "0")
+
+    def add_one_twenty_times() -> None:
+        for _ in range(20):
+            with locked(path, timeout=10):
+                count = int(path.read_text())
+                write_atomic(path, str(count + 1))
+
+    workers = [threading.Thread(target=add_one_twenty_times) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert path.read_text() == "60"
+
+
+def test_a_thread_waiting_past_the_timeout_gives_up_clearly_too(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.ics"
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with locked(path):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(BusyError) as caught, locked(path, timeout=0.1, shown_as="state/calendar.ics"):
+            pass
+        assert str(caught.value).startswith("another rolebot run has been writing state/calendar.ics for over 0.1 s")
+    finally:
+        release.set()
+        holder.join()
     with locked(path, timeout=0.1):
         pass
