@@ -50,7 +50,9 @@ class SlowServer:
         self._tcp.daemon_threads = True
         self.port = self._tcp.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._tcp.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        # shutdown() waits for serve_forever() to notice it, at its next poll: a short poll keeps
+        # each test from waiting most of one.
+        self._thread = threading.Thread(target=self._tcp.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
 
     def __enter__(self) -> SlowServer:
         self._thread.start()
