@@ -135,7 +135,9 @@ def snapshot_files() -> Callable[[Path], dict[str, bytes]]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", 'slow: a whole job, a simulation, real processes or a race (`-m "not slow"` leaves it out)'
+        "markers",
+        "slow: over about 50 ms on its own: several whole jobs, a big workspace or calendar, a simulation, "
+        'real processes or a race (`-m "not slow"` leaves it out)',
     )
     # typer.testing.CliRunner turns the Typer app into a click command on every invoke (about
     # 15 ms of signature inspection); the command is the same every time, so build it once.

@@ -51,6 +51,7 @@ def test_every_parameter_converts_without_pydantic() -> None:
         assert isinstance(param.get_runtime_param(), Direct), f"{name} {param.name}"
 
 
+@pytest.mark.slow  # every parameter against Typer's own conversion, 500+ cases
 def test_values_convert_as_typer_converts_them(tmp_path: Path) -> None:
     (tmp_path / "rolebot.toml").write_text("")
     samples = (*SAMPLES, str(tmp_path), str(tmp_path / "rolebot.toml"), str(tmp_path / "missing"))

@@ -92,9 +92,9 @@ def test_a_thread_waiting_past_the_timeout_gives_up_clearly_too(tmp_path: Path) 
     holder.start()
     try:
         assert held.wait(10)
-        with pytest.raises(BusyError) as caught, locked(path, timeout=0.1, shown_as="state/calendar.ics"):
+        with pytest.raises(BusyError) as caught, locked(path, timeout=0.01, shown_as="state/calendar.ics"):
             pass
-        assert str(caught.value).startswith("another rolebot run has been writing state/calendar.ics for over 0.1 s")
+        assert str(caught.value).startswith("another rolebot run has been writing state/calendar.ics for over 0.01 s")
     finally:
         release.set()
         holder.join()

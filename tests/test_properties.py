@@ -77,6 +77,7 @@ def test_planning_twice_gives_the_same_plan_and_rotating_twice_equals_once(
 
 @settings(max_examples=40, deadline=None)
 @given(team=teams(min_size=2), seed=st.integers(0, 7), months=st.integers(1, 6))
+@pytest.mark.slow  # a simulation
 def test_weekly_rotations_agree_with_the_calendar_they_planned(
     team: tuple[Member, ...], seed: int, months: int
 ) -> None:

@@ -124,6 +124,7 @@ def test_ten_weekly_rotations_keep_the_horizon_filled(
     assert google.batch_sizes == [53] + [1] * 9  # one batch request each time
 
 
+@pytest.mark.slow  # several whole jobs
 def test_a_swap_made_in_the_calendar_is_honoured(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:
@@ -171,6 +172,7 @@ def test_calendar_next_adds_one_event_after_the_last(
     assert bruno["transparency"] == "transparent"
 
 
+@pytest.mark.slow  # several whole jobs
 def test_calendar_bulk_twice_creates_each_event_once(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str], sleeps: Sleeps
 ) -> None:
@@ -196,6 +198,7 @@ def test_calendar_bulk_twice_creates_each_event_once(
     assert sleeps.calls == []
 
 
+@pytest.mark.slow  # several whole jobs
 def test_delete_then_bulk_again_restores_without_duplicates(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:
@@ -216,6 +219,7 @@ def test_delete_then_bulk_again_restores_without_duplicates(
     assert all(e["status"] == "confirmed" for e in ours)
 
 
+@pytest.mark.slow  # several whole jobs
 def test_calendar_delete_removes_only_this_roles_events_in_the_range(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:

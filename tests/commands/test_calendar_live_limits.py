@@ -93,6 +93,7 @@ def test_every_command_lists_only_the_dates_its_plan_needs(
     assert "items(" in listing.query["fields"][0]
 
 
+@pytest.mark.slow  # several whole jobs
 def test_bulk_after_a_series_past_the_horizon_reads_on_and_adds_after_its_end(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:
@@ -111,6 +112,7 @@ def test_bulk_after_a_series_past_the_horizon_reads_on_and_adds_after_its_end(
     assert bound(first)[1] == bound(second)[0]
 
 
+@pytest.mark.slow  # several whole jobs
 def test_bulk_fills_gaps_past_the_first_window_too(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:
@@ -144,6 +146,7 @@ def test_rotate_against_a_20000_event_calendar_lists_at_most_two_pages(
     assert google.batch_sizes == [53]
 
 
+@pytest.mark.slow  # several whole jobs
 def test_a_date_whose_id_google_keeps_reserved_gets_its_event_under_the_second_id(
     demo: Path, rolebot: Invoke, google: FakeGoogle, env: dict[str, str]
 ) -> None:

@@ -46,6 +46,7 @@ def lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines()]
 
 
+@pytest.mark.slow  # every command, one after another
 def test_piped_tables_keep_each_full_name_on_one_line(long_names: Path, rolebot: Invoke) -> None:
     narrow = {"COLUMNS": "40"}
     init = rolebot(*TODAY, "init", TRIAGER, "--current", "Chen", "--standup-manager", "Chen", env=narrow)

@@ -163,6 +163,7 @@ def parse(root: Any, args: list[str]) -> None:
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
 
 
+@pytest.mark.slow  # a Python process
 def test_rolebot_help_imports_nothing_heavy() -> None:
     probe = (
         "import sys\n"

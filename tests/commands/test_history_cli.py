@@ -52,6 +52,7 @@ def four_weeks(demo: Path, rolebot: Invoke) -> Path:
     return demo
 
 
+@pytest.mark.slow  # weeks of whole jobs
 def test_history_after_four_weeks_of_rotate(four_weeks: Path, rolebot: Invoke) -> None:
     result = rolebot("--today", monday(3), "history", "support-triager", "--since", "2026-11-25")
     assert result.exit_code == 0, result.output
@@ -84,6 +85,7 @@ def test_history_after_four_weeks_of_rotate(four_weeks: Path, rolebot: Invoke) -
     )
 
 
+@pytest.mark.slow  # weeks of whole jobs
 def test_json_parses_and_carries_every_field(four_weeks: Path, rolebot: Invoke) -> None:
     result = rolebot("--today", monday(3), "history", "support-triager", "--json")
     assert result.exit_code == 0, result.output
@@ -125,6 +127,7 @@ def test_json_parses_and_carries_every_field(four_weeks: Path, rolebot: Invoke) 
     assert "note: 50 handoffs" in result.stderr
 
 
+@pytest.mark.slow  # weeks of whole jobs
 def test_a_member_who_left_is_shown_as_such(four_weeks: Path, rolebot: Invoke) -> None:
     roster = four_weeks / "roster.json"
     groups = json.loads(roster.read_text())
@@ -192,6 +195,7 @@ def google() -> Iterator[FakeGoogle]:
         yield fake
 
 
+@pytest.mark.slow  # weeks of whole jobs
 def test_history_on_the_live_calendar(demo: Path, rolebot: Invoke, google: FakeGoogle, tmp_path: Path) -> None:
     key = tmp_path / "keys" / "rolebot-test-service-account.json"
     key.parent.mkdir()
@@ -233,6 +237,7 @@ def google_id(google: FakeGoogle, start: date) -> str:
     return found[0]
 
 
+@pytest.mark.slow  # weeks of whole jobs
 def test_without_a_state_file_the_calendar_alone_tells(four_weeks: Path, rolebot: Invoke) -> None:
     (four_weeks / "team-roles.json").unlink()
     result = rolebot("--today", monday(3), "history", "support-triager", "--since", "2026-12-02", "--json")

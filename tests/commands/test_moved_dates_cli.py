@@ -134,6 +134,7 @@ def test_a_cover_tells_the_member_covered_and_whoever_covers(workspace: Workspac
     assert workspace.dms() == {}
 
 
+@pytest.mark.slow  # several whole jobs
 def test_an_absence_tells_the_absent_member_and_their_trade_partner_only(workspace: Workspace, rolebot: Invoke) -> None:
     absence = ("away", "add", "Dana", "--from", "2026-12-10", "--to", "2026-12-20")
     preview = workspace.run(rolebot, *absence, "--dry-run")

@@ -111,6 +111,7 @@ def _fair(owners: list[str | None], members: set[str]) -> None:
 # --- leavers, joiners, hand edits --------------------------------------------------------------
 
 
+@pytest.mark.slow  # several whole jobs
 def test_a_leaver_inside_the_freeze_window_is_replaced_and_the_rest_of_the_window_stays(
     rolebot: Invoke, backend: Backend
 ) -> None:
@@ -136,6 +137,7 @@ def after_id(after: dict[date, str]) -> str:
     return next(ident for ident, name in (ADA, BRUNO, CHEN, DANA, EMEKA, FARAH) if name.split()[0] == first)
 
 
+@pytest.mark.slow  # several whole jobs
 def test_a_leaver_beyond_the_freeze_window_moves_only_turns_after_it(rolebot: Invoke, backend: Backend) -> None:
     before = filled(rolebot, backend)
     set_group(backend.state, [BRUNO, CHEN, DANA, EMEKA, FARAH])  # Ada's next turn is 30 December
@@ -147,6 +149,7 @@ def test_a_leaver_beyond_the_freeze_window_moves_only_turns_after_it(rolebot: In
     check_calendar(backend, date(2026, 12, 2), group(backend.state), [])
 
 
+@pytest.mark.slow  # several whole jobs
 def test_a_joiner_serves_within_one_cycle_after_the_window(rolebot: Invoke, backend: Backend) -> None:
     filled(rolebot, backend)
     set_group(backend.state, [ADA, BRUNO, CARA, CHEN, DANA, EMEKA, FARAH])
@@ -159,6 +162,7 @@ def test_a_joiner_serves_within_one_cycle_after_the_window(rolebot: Invoke, back
     check_calendar(backend, date(2026, 12, 2), group(backend.state), [])
 
 
+@pytest.mark.slow  # several whole jobs
 def test_a_hand_edited_event_survives_a_replan(rolebot: Invoke, backend: Backend) -> None:
     filled(rolebot, backend)
     backend.retitle(date(2027, 1, 13), "Support Triager: Dana")  # Ada's turn, taken over by Dana
@@ -168,6 +172,7 @@ def test_a_hand_edited_event_survives_a_replan(rolebot: Invoke, backend: Backend
     assert served(backend)[date(2027, 1, 6)] != "Dana"  # nobody holds two overlapping turns
 
 
+@pytest.mark.slow  # several whole jobs
 def test_a_pinned_event_naming_a_leaver_warns_and_blocks_only_its_own_handoff(
     rolebot: Invoke, backend: Backend
 ) -> None:
@@ -187,6 +192,7 @@ def test_a_pinned_event_naming_a_leaver_warns_and_blocks_only_its_own_handoff(
 # --- swap, cover, away -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several whole jobs
 def test_swap_previews_then_trades_two_turns_once(rolebot: Invoke, backend: Backend) -> None:
     before = filled(rolebot, backend)
     a, b = date(2026, 12, 30), date(2027, 1, 13)
@@ -207,6 +213,7 @@ def test_swap_previews_then_trades_two_turns_once(rolebot: Invoke, backend: Back
     assert served(backend) == after  # pinned: the replan moves neither
 
 
+@pytest.mark.slow  # several whole jobs
 def test_cover_of_the_handoff_last_rotated_for_moves_the_state_and_the_standup(
     rolebot: Invoke, backend: Backend
 ) -> None:
@@ -224,6 +231,7 @@ def test_cover_of_the_handoff_last_rotated_for_moves_the_state_and_the_standup(
     assert "already covers" in again.stderr  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # several whole jobs
 def test_away_trades_the_absent_turn_and_removing_it_restores_the_calendar(rolebot: Invoke, backend: Backend) -> None:
     before = filled(rolebot, backend)
     args = ("away", "add", "Dana", "--from", "2026-12-10", "--to", "2026-12-20")
@@ -291,6 +299,7 @@ def test_an_ambiguous_name_lists_the_candidates(rolebot: Invoke, backend: Backen
 # --- live batching -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # several whole jobs
 def test_the_live_replan_of_fifty_moved_events_is_one_batch_request(
     demo: Path, rolebot: Invoke, tmp_path: Path
 ) -> None:

@@ -270,6 +270,7 @@ def test_the_fake_takes_1000_calls_in_a_batch_as_the_current_guide_says() -> Non
     assert FakeGoogle().max_batch == 1000
 
 
+@pytest.mark.slow  # 520 events through the fake
 def test_a_years_events_and_more_go_in_one_batch_request(google: FakeGoogle, sleeps: Sleeps) -> None:
     events = weekly(520)
     report = connect(google, sleeps).create_events(events, Progress())

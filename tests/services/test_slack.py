@@ -263,6 +263,7 @@ def expected(fake: FakeSlack, handle: str) -> set[Member]:
     }
 
 
+@pytest.mark.slow  # a workspace of thousands of users
 def test_a_large_group_pages_users_list_so_requests_follow_pages_not_members(sleeps: Sleeps) -> None:
     users = large_users(2_500)
     fake = workspace(users, platform=spread(users, 150, seed=3))

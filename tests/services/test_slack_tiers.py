@@ -57,6 +57,7 @@ ROUTES = {
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
+@pytest.mark.slow  # workspaces of thousands of users
 def test_each_route_stays_within_the_tiers_even_twice_in_a_minute(route: str) -> None:
     build, handle, requests = ROUTES[route]
     fake = build()
