@@ -31,6 +31,16 @@ _in_process: dict[Path, threading.Lock] = {}
 _in_process_guard = threading.Lock()
 
 
+def _start_afresh_in_child() -> None:
+    """A child forked while another thread held one of these locks would wait on it forever."""
+    global _in_process_guard
+    _in_process.clear()
+    _in_process_guard = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_start_afresh_in_child)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same directory, then rename it into place."""
     target = Path(os.path.realpath(path))

@@ -100,3 +100,30 @@ def test_a_thread_waiting_past_the_timeout_gives_up_clearly_too(tmp_path: Path) 
         holder.join()
     with locked(path, timeout=0.1):
         pass
+
+
+def _write_under_lock(path: str) -> None:
+    with locked(Path(path), timeout=10):
+        Path(path).write_text("child")
+
+
+@pytest.mark.slow  # a forked process
+def test_a_child_forked_while_a_thread_holds_the_lock_waits_only_for_its_release(tmp_path: Path) -> None:
+    path = tmp_path / "team-roles.json"
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with locked(path):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(10)
+    child = multiprocessing.get_context("fork").Process(target=_write_under_lock, args=(str(path),))
+    child.start()
+    release.set()
+    holder.join()
+    child.join(20)
+    assert child.exitcode == 0
+    assert path.read_text() == "child"
