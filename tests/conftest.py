@@ -142,6 +142,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # typer.testing.CliRunner turns the Typer app into a click command on every invoke (about
     # 15 ms of signature inspection); the command is the same every time, so build it once.
     pytest.MonkeyPatch().setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
+    # google-auth loads the service account key on every connect, checking it whole (about 4 ms:
+    # the check tests its primes), and hundreds of tests connect with the one test key: each
+    # process checks a key once. A key that fails to load is not kept, so it fails every time.
+    from google.auth.crypt import _cryptography_rsa
+
+    signer = _cryptography_rsa.RSASigner
+    load_once = functools.lru_cache(maxsize=8)(signer.from_string)
+    pytest.MonkeyPatch().setattr(signer, "from_string", staticmethod(load_once))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
