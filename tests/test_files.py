@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,8 +81,9 @@ def test_threads_of_one_run_take_turns_on_a_file(tmp_path: Path) -> None:
     assert path.read_text() == "60"
 
 
-def test_a_thread_waiting_past_the_timeout_gives_up_clearly_too(tmp_path: Path) -> None:
-    path = tmp_path / "calendar.ics"
+@contextmanager
+def held_by_a_thread(path: Path) -> Iterator[None]:
+    """Another thread of this process holds the lock of `path` until the block ends."""
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -92,12 +95,18 @@ def test_a_thread_waiting_past_the_timeout_gives_up_clearly_too(tmp_path: Path) 
     holder.start()
     try:
         assert held.wait(10)
-        with pytest.raises(BusyError) as caught, locked(path, timeout=0.01, shown_as="state/calendar.ics"):
-            pass
-        assert str(caught.value).startswith("another rolebot run has been writing state/calendar.ics for over 0.01 s")
+        yield
     finally:
         release.set()
         holder.join()
+
+
+def test_a_thread_waiting_past_the_timeout_gives_up_clearly_too(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.ics"
+    with held_by_a_thread(path):
+        with pytest.raises(BusyError) as caught, locked(path, timeout=0.01, shown_as="state/calendar.ics"):
+            pass
+        assert str(caught.value).startswith("another rolebot run has been writing state/calendar.ics for over 0.01 s")
     with locked(path, timeout=0.1):
         pass
 
@@ -110,20 +119,9 @@ def _write_under_lock(path: str) -> None:
 @pytest.mark.slow  # a forked process
 def test_a_child_forked_while_a_thread_holds_the_lock_waits_only_for_its_release(tmp_path: Path) -> None:
     path = tmp_path / "team-roles.json"
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with locked(path):
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert held.wait(10)
     child = multiprocessing.get_context("fork").Process(target=_write_under_lock, args=(str(path),))
-    child.start()
-    release.set()
-    holder.join()
+    with held_by_a_thread(path):
+        child.start()  # the thread holds the lock as the child is forked; it lets go when the block ends
     child.join(20)
     assert child.exitcode == 0
     assert path.read_text() == "child"
