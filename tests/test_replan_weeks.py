@@ -339,7 +339,24 @@ FOUND: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
 
 # Runs that fail on main and still fail here: the replanner's known bugs, each a strict xfail so
 # that the fix that makes one pass has to move it up to FOUND.
-STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {}
+STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
+    # Found with `--hypothesis-profile=hunt --hypothesis-seed=20261201`: after a pinned swap, two
+    # leavers, two absences and a hand edit naming a leaver, the stretch from 17 Feb 2027 gave
+    # Bruno 3 turns, Dana 1 and Émile 4.
+    "a swap, leavers and absences, then a hand edit naming a leaver": (
+        TRIAGER,
+        (ADA, BO, BRUNO, CHEN),
+        (
+            *_quiet(2),
+            Change(joiner=DANA),
+            *_quiet(2),
+            Change(edits=(("swap", 15, 1, ADA),)),
+            Change(leaver=ADA, away=(BRUNO, 72, 7)),
+            Change(joiner=EMILE, leaver=BO, away=(CHEN, 37, 21)),
+            Change(leaver=CHEN, edits=(("edit", 11, 0, ADA),)),
+        ),
+    ),
+}
 
 
 @pytest.mark.slow
