@@ -20,8 +20,9 @@ handoff (a departed owner counts from where their name sorts, as `rotation.succe
 who serves no overlapping turn that is fixed (pinned, started or kept in the window: a kept away
 trade or substitute is served as it is, and so is one this plan decides for a frozen turn) and
 does not own the one just before. An open turn kept as it is (a trade half whose other half a
-person pinned) stays only while its owner is the one the round robin gives there; once the group
-changes so that it is not, it is derived afresh, holding nobody's place out of order. Absences
+person pinned) stays only while its owner is the one the round robin gives there, and while the
+round robin need not pass its server over at a turn next to it; once the group changes so that
+either fails, it is derived afresh, holding nobody's place out of order. Absences
 never change an owner of a turn that is derived afresh, so an absence moves nobody's place.
 
 **Servers: the absence rule.** A turn's owner serves it, unless they are away on one of its
@@ -194,15 +195,36 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
 
     def _keep_in_order(self) -> None:
         """Drop, first to last, each kept open turn whose owner the round robin no longer gives
-        there (the group changed since): derived afresh, it holds nobody's place out of order."""
+        there (the group changed since), or whose server it passes over next to it for that turn
+        alone: derived afresh, it holds nobody's place out of order."""
         while True:
             self._derive_owners()
-            if not self.out_of_order:
+            dropped = sorted({*self.out_of_order, *self._passing_over()})
+            if not dropped:
                 return
-            day = self.out_of_order[0]
+            day = dropped[0]
             del self.fixed[day]
             self.kept_open.discard(day)
             self.owners, self.shortfalls, self.unseeded = {}, {}, False
+
+    def _passing_over(self) -> list[date]:
+        """Kept open turns whose server, serving for another owner, the round robin passes over at
+        a derived turn next to them that nothing else keeps them from owning."""
+        found = []
+        for day in sorted(self.kept_open):
+            owner, server = self.fixed[day]
+            if server.id == owner.id:
+                continue
+            for near in neighbours(self.role, day):
+                before = dates.shift(near, self.role, -1)
+                if near not in self.owners or near in self.fixed or near in self.held or before not in self.owners:
+                    continue
+                cycle = self._cycle(self.owners[before])
+                passed = cycle[: cycle.index(self.owners[near])] if self.owners[near] in cycle else cycle
+                if server in passed and server.id not in self._near_servers(near, beside=day):
+                    found.append(day)
+                    break
+        return found
 
     def _owed_by_decided(self) -> dict[date, Debt]:
         """The debts the next run finds (as `_owe` does) behind the away trades decided for held
