@@ -11,9 +11,10 @@ from rolebot.config import RoleConfig
 from rolebot.errors import RolebotError
 from rolebot.events import CalendarView
 from rolebot.models import Absence, CalendarEvent, Member
+from rolebot.replan import PlannedTurn
 from rolebot.rotation import rotation_order
 from rolebot.shifts import plan_cover, plan_swap
-from rolebot.turns import apply_writes, read_turns, turn_days
+from rolebot.turns import apply_writes, neighbours, read_turns, turn_days
 from tests.helpers import FACILITATOR, TRIAGER
 from tests.hypothesis_setup import budget
 from tests.replan_checks import check_invariants, check_stable, inputs, replan
@@ -170,8 +171,9 @@ def test_an_absence_moves_only_the_turns_it_must_and_removing_it_restores_the_ca
     world: World, who: int, start: int, length: int
 ) -> None:
     """On a settled calendar without absences, one absence rewrites the absent member's planned turns
-    that overlap it and, for each, at most the one later turn it trades with; owners never move.
-    Removing it gives back the calendar as it was."""
+    that overlap it and, for each, at most the one later turn it trades with; owners never move,
+    except those of frozen turns that must be replaced (their owner left, or serves a pinned turn
+    next to them), which go to whoever can serve them. Removing it gives back the calendar as it was."""
     args = (world.role, world.state, world.order)
     settled = replan(*args, world.events, world.handoff, freeze=world.freeze)
     events = settled.applied_to(world.events)
@@ -184,7 +186,22 @@ def test_an_absence_moves_only_the_turns_it_must_and_removing_it_restores_the_ca
         t for t in settled.turns if t.server == member and t.absence is None and _overlaps(world.role, t.day, away[0])
     ]
     hit = [t for t in hit if not t.pinned and t.stage != "started"]
-    assert [t.owner for t in plan.turns] == [t.owner for t in settled.turns]
+    pinned = {t.day: t.server for t in settled.turns if t.pinned}
+
+    def replaced(turn: PlannedTurn) -> bool:
+        owner = turn.existing.owner if turn.existing is not None else None
+        return (
+            turn.stage == "frozen"
+            and not turn.pinned
+            and (
+                owner not in world.order or any(pinned.get(near) == owner for near in neighbours(world.role, turn.day))
+            )
+        )
+
+    kept = [not replaced(t) for t in settled.turns]
+    assert [t.owner for t, k in zip(plan.turns, kept, strict=True) if k] == [
+        t.owner for t, k in zip(settled.turns, kept, strict=True) if k
+    ]
     moved = {t.day for t in plan.moves}
     assert {t.day for t in hit} <= moved | {t.day for t in plan.turns if t.shortfall}
     assert len(moved) <= 2 * len(hit)
@@ -204,3 +221,18 @@ def _turns(world: World, events: list[CalendarEvent]) -> dict[date, tuple[str, s
 
 def _overlaps(role: RoleConfig, day: date, absence: Absence) -> bool:
     return absence.overlaps(*turn_days(role, day))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(raises=AssertionError, strict=True)
+def test_known_failure_a_replaced_frozen_turn_is_not_given_back_when_the_absence_ends() -> None:
+    """Found by the hunt profile (seed 4). Ada owns the frozen turn beside the one a person pinned her
+    on, so it is replaced; nobody can take it without overlapping and she was the replacement. Away
+    on it, it goes to Bruno, who serves the started turn before it; once her absence is removed the
+    freeze window keeps Bruno (his own planned turn), so the calendar is not given back as it was.
+    Replacing a frozen turn whose server serves a kept turn next to it would give it back, but
+    breaks other runs (two found ten-week runs): left as a known failure."""
+    the_world = world(TRIAGER, (ADA, BO, BRUNO), changes=(("edit", 1, 0, ADA),), leavers=(BO,))
+    test_an_absence_moves_only_the_turns_it_must_and_removing_it_restores_the_calendar.hypothesis.inner_test(
+        the_world, 0, 0, 0
+    )
