@@ -356,7 +356,24 @@ FOUND: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
 
 # Runs that fail on main and still fail here: the replanner's known bugs, each a strict xfail so
 # that the fix that makes one pass has to move it up to FOUND.
-STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {}
+STILL_FAILING: dict[str, tuple[RoleConfig, tuple[Member, ...], tuple[Change, ...]]] = {
+    # Found exploring (dev profile), failing on main as this session found it too: after a rejoin,
+    # a joiner and three absences, the trade of 27 Jan 2027 names 24 Feb as its other half, whose
+    # owner and server are not 27 Jan's the other way round.
+    "a rejoin, a joiner and three absences": (
+        TRIAGER,
+        (ADA, BO, BRUNO),
+        (
+            Change(leaver=ADA),
+            Change(joiner=ADA),
+            Change(),
+            Change(joiner=CHEN, away=(ADA, 51, 7)),
+            Change(),
+            Change(leaver=BO, away=(BRUNO, 37, 0)),
+            Change(away=(ADA, 0, 16)),
+        ),
+    ),
+}
 
 
 @pytest.mark.slow
