@@ -207,25 +207,6 @@ class _Walk(RoundRobin, AwayRule, TurnWriter):
             self.kept_open.discard(day)
             self.owners, self.shortfalls, self.unseeded = {}, {}, False
 
-    def _passing_over(self) -> list[date]:
-        """Kept open turns whose server, serving for another owner, the round robin passes over at
-        a derived turn next to them that nothing else keeps them from owning."""
-        found = []
-        for day in sorted(self.kept_open):
-            owner, server = self.fixed[day]
-            if server.id == owner.id:
-                continue
-            for near in neighbours(self.role, day):
-                before = dates.shift(near, self.role, -1)
-                if near not in self.owners or near in self.fixed or near in self.held or before not in self.owners:
-                    continue
-                cycle = self._cycle(self.owners[before])
-                passed = cycle[: cycle.index(self.owners[near])] if self.owners[near] in cycle else cycle
-                if server in passed and server.id not in self._near_servers(near, beside=day):
-                    found.append(day)
-                    break
-        return found
-
     def _owed_by_decided(self) -> dict[date, Debt]:
         """The debts the next run finds (as `_owe` does) behind the away trades decided for held
         turns: the absent owner owes the later half's owner the turn they serve for them."""

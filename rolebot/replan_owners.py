@@ -44,6 +44,25 @@ class RoundRobin(WalkState):
             self.owners[day] = owner
             previous = owner
 
+    def _passing_over(self) -> list[date]:
+        """Kept open turns whose server, serving for another owner, the round robin passes over at
+        a derived turn next to them that nothing else keeps them from owning."""
+        found = []
+        for day in sorted(self.kept_open):
+            owner, server = self.fixed[day]
+            if server.id == owner.id:
+                continue
+            for near in neighbours(self.role, day):
+                before = dates.shift(near, self.role, -1)
+                if near not in self.owners or near in self.fixed or near in self.held or before not in self.owners:
+                    continue
+                cycle = self._cycle(self.owners[before])
+                passed = cycle[: cycle.index(self.owners[near])] if self.owners[near] in cycle else cycle
+                if server in passed and server.id not in self._near_servers(near, beside=day):
+                    found.append(day)
+                    break
+        return found
+
     def _seed(self) -> Member | None:
         """The owner at the handoff before the first: the calendar's, else the state's, walking on
         from what the state records if it is older; None if nothing is known (start at the top)."""
